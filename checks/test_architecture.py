@@ -1,0 +1,201 @@
+"""Section 1: parameter counts and output shapes, exactly as the books print them.
+
+Each builder in `experiments.models` is held to the book's `model.summary()`
+row by row; the totals and the derived numbers (the 15.8 million of a dense
+layer on an unpooled map, the 30 → 4 trainable tensors, GAP against Flatten)
+are computed from the built models and, where the book did arithmetic, from
+`experiments.geometry`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import pytest
+
+from experiments import geometry, models
+from experiments.architecture import parameter_split, summary_mismatches, summary_rows
+from experiments.claims import claim
+
+# Claims whose book numbers include a whole summary table, and the model each describes.
+SUMMARIES = {
+    "arch.hg.fashion_cnn": models.fashion_cnn,
+    "arch.dlwp1.mnist_convnet": models.mnist_convnet,
+    "arch.dlwp1.no_max_pool": lambda: models.mnist_convnet(pooling=False, classifier=False),
+    "arch.dlwp1.cats_dogs_convnet": models.cats_dogs_convnet,
+    "arch.tfds.cnn160": models.tfds_cnn,
+    "arch.dlwp1.vgg16_base": models.vgg16_base,
+    "arch.dlwp1.vgg16_head": lambda: models.vgg16_classifier(models.vgg16_base()),
+}
+
+
+def check_summary(claim_id: str, model: keras.Model, evidence) -> None:
+    """The model's summary against the book's: every row, then the total."""
+    book = claim(claim_id).numbers
+    rows = summary_rows(model)
+    evidence.measure(f"{model.name}: layers after the input", len(rows), len(book["rows"]))
+    evidence.measure(f"{model.name}: output shape", rows[-1][1], book["rows"][-1][1])
+    evidence.measure(f"{model.name}: total parameters", model.count_params(), book["total"])
+    problems = summary_mismatches(rows, book["rows"])
+    if model.count_params() != book["total"]:
+        problems.append(f"total parameters measured {model.count_params():,}, book {book['total']:,}")
+    assert not problems, f"{claim_id}, {model.name}:\n  " + "\n  ".join(problems)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "summarised" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "summarised",
+            [pytest.param(cid, marks=pytest.mark.claim(cid), id=cid) for cid in SUMMARIES],
+        )
+
+
+def test_summary_matches_book(summarised: str, evidence) -> None:
+    check_summary(summarised, SUMMARIES[summarised](), evidence)
+
+
+@pytest.mark.claim("arch.dlwp1.mnist_convnet")
+def test_mnist_conv_base_alone(evidence) -> None:
+    base = models.mnist_convnet(classifier=False)
+    measured = evidence.measure("conv base parameters", base.count_params(), claim("arch.dlwp1.mnist_convnet").numbers["conv_base_total"])
+    assert measured == 55_744, f"arch.dlwp1.mnist_convnet: conv base measured {measured:,}, book 55,744"
+
+
+@pytest.mark.claim("arch.dlwp1.no_max_pool")
+def test_dense_on_unpooled_map(evidence) -> None:
+    book = claim("arch.dlwp1.no_max_pool").numbers
+    last_map = models.mnist_convnet(pooling=False, classifier=False).layers[-1].output.shape[1:]  # (22, 22, 64)
+    flat = evidence.measure("values in the last map", math.prod(last_map), book["flat_values"])
+    dense = keras.layers.Dense(512)
+    dense.build((None, flat))
+    evidence.measure("Dense(512) on it: parameters (Keras)", dense.count_params(), book["dense512_params"])
+    evidence.measure("Dense(512) on it: parameters (formula)", geometry.dense_params(flat, 512), book["dense512_params"])
+    assert flat == book["flat_values"], f"arch.dlwp1.no_max_pool: last map holds {flat:,} values, book {book['flat_values']:,}"
+    assert dense.count_params() == geometry.dense_params(flat, 512) == book["dense512_params"], (
+        f"arch.dlwp1.no_max_pool: Dense(512) measured {dense.count_params():,}, "
+        f"formula {geometry.dense_params(flat, 512):,}, book {book['dense512_params']:,}"
+    )
+
+
+@pytest.mark.claim("arch.dlwp1.cats_dogs_convnet")
+def test_dropout_variant_same_count(evidence) -> None:
+    with_dropout = models.cats_dogs_convnet(dropout=True)
+    total = evidence.measure("with Dropout(0.5): total parameters", with_dropout.count_params(), claim("arch.dlwp1.cats_dogs_convnet").numbers["total"])
+    assert total == 3_453_121, f"arch.dlwp1.cats_dogs_convnet: with dropout measured {total:,}, book 3,453,121"
+
+
+@pytest.mark.claim("arch.dlwp1.vgg16_head")
+def test_freezing_the_base(evidence) -> None:
+    book = claim("arch.dlwp1.vgg16_head").numbers
+    base = models.vgg16_base()
+    model = models.vgg16_classifier(base)
+    before = evidence.measure("trainable weight tensors, base trainable", len(model.trainable_weights), book["trainable_tensors_before"])
+    base.trainable = False
+    after = evidence.measure("trainable weight tensors, base frozen", len(model.trainable_weights), book["trainable_tensors_after"])
+    assert (before, after) == (30, 4), f"arch.dlwp1.vgg16_head: trainable tensors {before} → {after}, book 30 → 4"
+
+
+DLWP2_TOTALS = {
+    "arch.dlwp2.mnist_convnet": models.mnist_convnet_v2,
+    "arch.dlwp2.no_max_pool": lambda: models.mnist_convnet_v2(pooling=False),
+    "arch.dlwp2.cats_dogs_convnet": models.cats_dogs_convnet_v2,
+}
+
+
+@pytest.mark.parametrize(
+    "claim_id", [pytest.param(cid, marks=pytest.mark.claim(cid), id=cid) for cid in DLWP2_TOTALS]
+)
+def test_second_edition_totals(claim_id: str, evidence) -> None:
+    model = DLWP2_TOTALS[claim_id]()
+    book = claim(claim_id).numbers["total"]
+    total = evidence.measure(f"{model.name}: total parameters", model.count_params(), book)
+    assert total == book, f"{claim_id}: total parameters measured {total:,}, book {book:,}"
+
+
+@pytest.mark.claim("arch.dlwp2.vgg16_base")
+def test_vgg16_base_at_180(evidence) -> None:
+    book = claim("arch.dlwp2.vgg16_base").numbers["output_shape"]
+    shape = evidence.measure("output shape at 180×180", tuple(models.vgg16_base(180).layers[-1].output.shape[1:]), book)
+    assert shape == book, f"arch.dlwp2.vgg16_base: output {shape}, book {book}"
+
+
+# --- MobileNetV2, the TensorFlow tutorial -------------------------------------------------
+
+MOBILENET = claim("arch.tft.mobilenet_v2").numbers
+
+
+@pytest.fixture
+def mobilenet():
+    """A fresh base and model per check: the checks below change which layers are trainable."""
+    base = models.mobilenet_v2_base()
+    return base, models.mobilenet_v2_classifier(base)
+
+
+@pytest.mark.claim("arch.tft.mobilenet_v2")
+def test_mobilenet_v2_counts(mobilenet, evidence) -> None:
+    base, model = mobilenet
+    base.trainable = False
+    measured = {
+        "base_total": base.count_params(),
+        "feature_map": tuple(base.output.shape[1:]),
+        "model_total": model.count_params(),
+        "frozen_trainable": parameter_split(model)[0],
+    }
+    for name, value in measured.items():
+        evidence.measure(name.replace("_", " "), value, MOBILENET[name])
+    wrong = [f"{k} measured {v}, tutorial {MOBILENET[k]}" for k, v in measured.items() if v != MOBILENET[k]]
+    assert not wrong, "arch.tft.mobilenet_v2: " + "; ".join(wrong)
+
+
+LAYER_SHIFT = (
+    "Keras 3's MobileNetV2 base has 154 layers where the tutorial printed 155, and the printed "
+    "fine-tuning split is what fine_tune_at=99 gives today (checked below): the layer Keras 2 had "
+    "stood before index 100, so fine_tune_at=100 now also freezes block_11_expand_BN "
+    "(2 × 576 parameters)."
+)
+
+
+@pytest.mark.claim("arch.tft.mobilenet_v2")
+@pytest.mark.xfail(strict=True, reason=LAYER_SHIFT)
+def test_mobilenet_v2_layer_count(mobilenet, evidence) -> None:
+    base, _ = mobilenet
+    count = evidence.measure("layers in the base", len(base.layers), MOBILENET["base_layers"])
+    assert count == MOBILENET["base_layers"], f"arch.tft.mobilenet_v2: base has {count} layers, tutorial {MOBILENET['base_layers']}"
+
+
+def _unfreeze_from(base: keras.Model, model: keras.Model, fine_tune_at: int) -> tuple[int, int]:
+    """The tutorial's recipe: base trainable, then every layer before fine_tune_at frozen again."""
+    base.trainable = True
+    for layer in base.layers[:fine_tune_at]:
+        layer.trainable = False
+    return parameter_split(model)
+
+
+@pytest.mark.claim("arch.tft.mobilenet_v2")
+@pytest.mark.xfail(strict=True, reason=LAYER_SHIFT)
+def test_mobilenet_v2_fine_tune_split(mobilenet, evidence) -> None:
+    base, model = mobilenet
+    book = (MOBILENET["fine_tune_trainable"], MOBILENET["fine_tune_non_trainable"])
+    split = evidence.measure("fine_tune_at=100: trainable, non-trainable", _unfreeze_from(base, model, 100), book)
+    assert split == book, f"arch.tft.mobilenet_v2: fine_tune_at=100 leaves {split[0]:,} / {split[1]:,}, tutorial {book[0]:,} / {book[1]:,}"
+
+
+@pytest.mark.claim("arch.tft.mobilenet_v2")
+def test_mobilenet_v2_split_one_layer_earlier(mobilenet, evidence) -> None:
+    """The explanation of the xfails above, checked: one index earlier gives the printed split."""
+    base, model = mobilenet
+    book = (MOBILENET["fine_tune_trainable"], MOBILENET["fine_tune_non_trainable"])
+    split = evidence.measure("fine_tune_at=99: trainable, non-trainable", _unfreeze_from(base, model, 99), book)
+    assert split == book, f"arch.tft.mobilenet_v2: fine_tune_at=99 leaves {split[0]:,} / {split[1]:,}, tutorial {book[0]:,} / {book[1]:,}"
+
+
+@pytest.mark.claim("arch.gap_vs_flatten")
+def test_gap_vs_flatten(evidence) -> None:
+    book = claim("arch.gap_vs_flatten").numbers
+    gap = evidence.measure("GAP → Dense(1) parameters", models.feature_head((5, 5, 1280), "gap").count_params(), book["gap"])
+    flat = evidence.measure("Flatten → Dense(1) parameters", models.feature_head((5, 5, 1280), "flatten").count_params(), book["flatten"])
+    ratio = evidence.measure("Flatten / GAP, rounded", round(flat / gap), book["ratio"])
+    assert (gap, flat, ratio) == (book["gap"], book["flatten"], book["ratio"]), (
+        f"arch.gap_vs_flatten: measured {gap:,} vs {flat:,} ({ratio}×), book {book['gap']:,} vs {book['flatten']:,} ({book['ratio']}×)"
+    )

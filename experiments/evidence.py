@@ -1,0 +1,68 @@
+"""What one check records about its claim: measured values, figures, departures from the book.
+
+An `Evidence` lives for one test. Its `payload()` is plain JSON-ready data, so
+pytest-xdist can carry it from a worker to the controller inside the test
+report.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from experiments.figures import png_bytes
+
+
+def jsonable(value: Any) -> Any:
+    """NumPy scalars and arrays, tuples and nested containers as JSON types."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+@dataclass
+class Evidence:
+    claim_id: str
+    measured: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, str]] = field(default_factory=list)
+    departures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def measure(self, quantity: str, value: Any, book: Any = None) -> Any:
+        """Record a measured quantity beside the book's number for it; returns ``value``."""
+        self.measured.append({"quantity": quantity, "value": jsonable(value), "book": jsonable(book)})
+        return value
+
+    def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:
+        """Record a figure (a matplotlib Figure or PNG bytes) to embed in the report."""
+        png = figure if isinstance(figure, bytes) else png_bytes(figure)
+        self.figures.append(
+            {"title": title, "caption": caption, "png_base64": base64.b64encode(png).decode("ascii")}
+        )
+
+    def departure(self, text: str) -> None:
+        """Record where this run departs from the book's setting, and why."""
+        self.departures.append(text)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "measured": self.measured,
+            "figures": self.figures,
+            "departures": self.departures,
+            "notes": self.notes,
+        }

@@ -1,0 +1,168 @@
+"""One builder per model of the chapters, written as the books write them.
+
+Shapes in the comments are (height, width, channels) without the batch axis,
+for the default arguments. Pretrained bases come from `keras.applications`;
+``weights=None`` builds them without any download (enough for counting).
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+
+def fashion_cnn() -> keras.Model:
+    """혼자 공부하는 머신러닝+딥러닝 8-2: the Fashion-MNIST CNN."""
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),  # (28, 28, 32)
+            layers.MaxPooling2D(2),  # (14, 14, 32)
+            layers.Conv2D(64, 3, padding="same", activation="relu"),  # (14, 14, 64)
+            layers.MaxPooling2D(2),  # (7, 7, 64)
+            layers.Flatten(),  # (3136,)
+            layers.Dense(100, activation="relu"),  # (100,)
+            layers.Dropout(0.4),
+            layers.Dense(10, activation="softmax"),  # (10,)
+        ],
+        name="fashion_cnn",
+    )
+
+
+def mnist_convnet(pooling: bool = True, classifier: bool = True) -> keras.Model:
+    """DLwP1 5.1: the MNIST convnet; ``pooling=False, classifier=False`` is its "model_no_max_pool"."""
+    def pool() -> list[layers.Layer]:  # a new layer at each place: a Sequential must not reuse one
+        return [layers.MaxPooling2D(2)] if pooling else []
+
+    stack = [
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"),  # (26, 26, 32)
+        *pool(),  # (13, 13, 32)
+        layers.Conv2D(64, 3, activation="relu"),  # (11, 11, 64); no pooling: (24, 24, 64)
+        *pool(),  # (5, 5, 64)
+        layers.Conv2D(64, 3, activation="relu"),  # (3, 3, 64); no pooling: (22, 22, 64)
+    ]
+    if classifier:
+        stack += [
+            layers.Flatten(),  # (576,)
+            layers.Dense(64, activation="relu"),  # (64,)
+            layers.Dense(10, activation="softmax"),  # (10,)
+        ]
+    return keras.Sequential(stack, name="mnist_convnet" if pooling else "mnist_no_max_pool")
+
+
+def mnist_convnet_v2(pooling: bool = True) -> keras.Model:
+    """DLwP2 ch. 8: the functional MNIST convnet (conv 32/64/128), with or without pooling."""
+    inputs = keras.Input((28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)  # (26, 26, 32)
+    if pooling:
+        x = layers.MaxPooling2D(2)(x)  # (13, 13, 32)
+    x = layers.Conv2D(64, 3, activation="relu")(x)  # (11, 11, 64); no pooling: (24, 24, 64)
+    if pooling:
+        x = layers.MaxPooling2D(2)(x)  # (5, 5, 64)
+    x = layers.Conv2D(128, 3, activation="relu")(x)  # (3, 3, 128); no pooling: (22, 22, 128)
+    x = layers.Flatten()(x)  # (1152,); no pooling: (61952,)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    return keras.Model(inputs, outputs, name="mnist_convnet_v2" if pooling else "mnist_no_max_pool_v2")
+
+
+def cats_dogs_convnet(size: int = 150, dropout: bool = False) -> keras.Model:
+    """DLwP1 5.2: the from-scratch cats-vs-dogs convnet; ``dropout=True`` adds Dropout(0.5) after Flatten."""
+    return keras.Sequential(
+        [
+            keras.Input((size, size, 3)),
+            layers.Conv2D(32, 3, activation="relu"),  # (148, 148, 32)
+            layers.MaxPooling2D(2),  # (74, 74, 32)
+            layers.Conv2D(64, 3, activation="relu"),  # (72, 72, 64)
+            layers.MaxPooling2D(2),  # (36, 36, 64)
+            layers.Conv2D(128, 3, activation="relu"),  # (34, 34, 128)
+            layers.MaxPooling2D(2),  # (17, 17, 128)
+            layers.Conv2D(128, 3, activation="relu"),  # (15, 15, 128)
+            layers.MaxPooling2D(2),  # (7, 7, 128)
+            layers.Flatten(),  # (6272,)
+            *([layers.Dropout(0.5)] if dropout else []),
+            layers.Dense(512, activation="relu"),  # (512,)
+            layers.Dense(1, activation="sigmoid"),  # (1,)
+        ],
+        name="cats_dogs_convnet",
+    )
+
+
+def cats_dogs_convnet_v2(size: int = 180) -> keras.Model:
+    """DLwP2 ch. 8: the from-scratch cats-vs-dogs convnet, rescaling inside the model."""
+    inputs = keras.Input((size, size, 3))
+    x = layers.Rescaling(1.0 / 255)(inputs)
+    x = layers.Conv2D(32, 3, activation="relu")(x)  # (178, 178, 32)
+    x = layers.MaxPooling2D(2)(x)  # (89, 89, 32)
+    x = layers.Conv2D(64, 3, activation="relu")(x)  # (87, 87, 64)
+    x = layers.MaxPooling2D(2)(x)  # (43, 43, 64)
+    x = layers.Conv2D(128, 3, activation="relu")(x)  # (41, 41, 128)
+    x = layers.MaxPooling2D(2)(x)  # (20, 20, 128)
+    x = layers.Conv2D(256, 3, activation="relu")(x)  # (18, 18, 256)
+    x = layers.MaxPooling2D(2)(x)  # (9, 9, 256)
+    x = layers.Conv2D(256, 3, activation="relu")(x)  # (7, 7, 256)
+    x = layers.Flatten()(x)  # (12544,)
+    outputs = layers.Dense(1, activation="sigmoid")(x)
+    return keras.Model(inputs, outputs, name="cats_dogs_convnet_v2")
+
+
+def tfds_cnn(size: int = 160) -> keras.Model:
+    """Study notes (TFDS cats_vs_dogs): three 'same' convs with pooling and a softmax over 2 classes."""
+    return keras.Sequential(
+        [
+            keras.Input((size, size, 3)),
+            layers.Conv2D(16, 3, padding="same", activation="relu"),  # (160, 160, 16)
+            layers.MaxPooling2D(),  # (80, 80, 16)
+            layers.Conv2D(32, 3, padding="same", activation="relu"),  # (80, 80, 32)
+            layers.MaxPooling2D(),  # (40, 40, 32)
+            layers.Conv2D(64, 3, padding="same", activation="relu"),  # (40, 40, 64)
+            layers.MaxPooling2D(),  # (20, 20, 64)
+            layers.Flatten(),  # (25600,)
+            layers.Dense(512, activation="relu"),  # (512,)
+            layers.Dense(2, activation="softmax"),  # (2,)
+        ],
+        name="tfds_cnn",
+    )
+
+
+def vgg16_base(size: int = 150, weights: str | None = None) -> keras.Model:
+    """DLwP1 5.3: VGG16's convolutional base; 150×150 → (4, 4, 512), 180×180 → (5, 5, 512)."""
+    return keras.applications.VGG16(weights=weights, include_top=False, input_shape=(size, size, 3))
+
+
+def vgg16_classifier(base: keras.Model) -> keras.Model:
+    """DLwP1 5.3: the conv base with a densely connected classifier on top."""
+    return keras.Sequential(
+        [
+            keras.Input(base.input_shape[1:]),
+            base,  # (4, 4, 512)
+            layers.Flatten(),  # (8192,)
+            layers.Dense(256, activation="relu"),  # (256,)
+            layers.Dense(1, activation="sigmoid"),  # (1,)
+        ],
+        name="vgg16_classifier",
+    )
+
+
+def mobilenet_v2_base(size: int = 160, weights: str | None = None) -> keras.Model:
+    """TFT: MobileNetV2 without its top; 160×160 → (5, 5, 1280)."""
+    return keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=weights)
+
+
+def mobilenet_v2_classifier(base: keras.Model) -> keras.Model:
+    """TFT: base (run in inference mode, as the tutorial does) → GlobalAveragePooling2D → Dense(1) logit."""
+    inputs = keras.Input(base.input_shape[1:])
+    x = base(inputs, training=False)  # (5, 5, 1280)
+    x = layers.GlobalAveragePooling2D()(x)  # (1280,)
+    outputs = layers.Dense(1)(x)  # (1,)
+    return keras.Model(inputs, outputs, name="mobilenet_v2_classifier")
+
+
+def feature_head(feature_shape: tuple[int, int, int], reduce: str) -> keras.Model:
+    """A Dense(1) classifier on a feature map, reduced by 'gap' (GlobalAveragePooling2D) or 'flatten'."""
+    reducers = {"gap": layers.GlobalAveragePooling2D, "flatten": layers.Flatten}
+    if reduce not in reducers:
+        raise ValueError(f"reduce must be one of {sorted(reducers)}, not {reduce!r}")
+    return keras.Sequential(
+        [keras.Input(feature_shape), reducers[reduce](), layers.Dense(1)], name=f"{reduce}_head"
+    )

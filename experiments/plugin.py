@@ -1,0 +1,305 @@
+"""The pytest plugin: options, the `evidence` fixture, and the collector that writes the report.
+
+State travels in one direction:
+
+    check ── evidence fixture ── item.stash ── makereport: a record in report.user_properties
+        ── (pytest-xdist carries the report to the controller) ──
+    Collector.pytest_runtest_logreport ── sessionfinish: results.json + report.html, once
+
+so a run under ``pytest -n 2`` produces one report with every claim in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from experiments import environment
+from experiments.claims import CLAIMS
+from experiments.evidence import Evidence
+from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from experiments.report import render
+from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
+
+RECORD = "convnet_claims"  # the key of a phase record in report.user_properties
+EVIDENCE = pytest.StashKey[Evidence]()
+MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("convnet-claims")
+    group.addoption(
+        "--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
+        help=f"scale of the experiments (default {DEFAULT_PROFILE}): smoke = CPU, offline, minutes; full = book scale, GPU",
+    )
+    group.addoption(
+        "--seeds", type=_positive_int, default=None, metavar="N",
+        help="seeds per stochastic claim (default: the profile's)",
+    )
+    group.addoption(
+        "--report-dir", default=None, metavar="DIR",
+        help="where runs are written as DIR/<run-id>/{results.json,report.html} (default: reports/ in the project root)",
+    )
+
+
+def active_profile(config: pytest.Config) -> Profile:
+    return PROFILES[config.getoption("profile")]
+
+
+def seed_count(config: pytest.Config) -> int:
+    return config.getoption("seeds") or active_profile(config).seeds
+
+
+def _report_dir(config: pytest.Config) -> Path:
+    chosen = config.getoption("report_dir")
+    if chosen is None:
+        return config.rootpath / "reports"
+    return (config.invocation_params.dir / chosen).resolve()
+
+
+def _check_writable(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        raise pytest.UsageError(
+            f"--report-dir {directory}: cannot write there ({error.strerror or error})"
+        ) from None
+
+
+def _configure_hypothesis(profile: Profile) -> dict[str, Any]:
+    from hypothesis import settings
+
+    chosen = {
+        "max_examples": profile.hypothesis_examples,
+        "derandomize": profile.hypothesis_derandomize,
+        "deadline": None,  # TensorFlow's first call of an op compiles it: timing says nothing here
+    }
+    if profile.hypothesis_derandomize:
+        chosen["database"] = None  # replaying saved failures would make runs differ
+    settings.register_profile(f"convnet-claims-{profile.name}", **chosen)
+    settings.load_profile(f"convnet-claims-{profile.name}")
+    return {k: v for k, v in chosen.items() if k != "database"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "claim(id): the catalogue claim (experiments/claims.py) this test checks")
+    config.addinivalue_line("markers", "slow: trains models; minutes rather than seconds")
+    hypothesis_settings = _configure_hypothesis(active_profile(config))
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller writes the report
+        return
+    directory = _report_dir(config)
+    _check_writable(directory)
+    config.pluginmanager.register(Collector(config, directory, hypothesis_settings), "convnet-claims-collector")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("claim")
+        if marker is None:
+            continue
+        if len(marker.args) != 1 or marker.args[0] not in CLAIMS:
+            raise pytest.UsageError(
+                f"{item.nodeid}: @pytest.mark.claim{marker.args!r} does not name one claim of experiments/claims.py"
+            )
+
+
+def _claim_id(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("claim")
+    return marker.args[0] if marker else None
+
+
+@pytest.fixture
+def evidence(request: pytest.FixtureRequest) -> Evidence:
+    """Where a check records what it measured; its claim comes from @pytest.mark.claim."""
+    claim_id = _claim_id(request.node)
+    if claim_id is None:
+        raise pytest.UsageError(f"{request.node.nodeid}: the evidence fixture needs @pytest.mark.claim('<id>')")
+    request.node.stash[EVIDENCE] = Evidence(claim_id)
+    return request.node.stash[EVIDENCE]
+
+
+@pytest.fixture
+def profile(request: pytest.FixtureRequest) -> Profile:
+    return active_profile(request.config)
+
+
+@pytest.fixture
+def seeds(request: pytest.FixtureRequest) -> list[int]:
+    """The seeds a stochastic claim is judged over: 0 … N−1."""
+    return list(range(seed_count(request.config)))
+
+
+def seed_for(nodeid: str) -> int:
+    """A seed fixed by the test's id: stable across runs and machines, different between tests."""
+    return int.from_bytes(hashlib.sha256(nodeid.encode()).digest()[:4], "little")
+
+
+@pytest.fixture(autouse=True)
+def _seeded(request: pytest.FixtureRequest) -> None:
+    """Every claim check starts from a seed of its own, with TensorFlow's ops deterministic."""
+    if _claim_id(request.node) is None:
+        return
+    import keras
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.set_random_seed(seed_for(request.node.nodeid))
+
+
+def _phase_verdict(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str | None, str]:
+    """The verdict one phase of a check gives its claim, and the message that explains it."""
+    if report.passed:
+        if report.when == "call":
+            return "reproduced", ""
+        return None, ""
+    if hasattr(report, "wasxfail"):
+        return "known_not_reproduced", report.wasxfail
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "skipped", reason.removeprefix("Skipped: ")
+    if call.excinfo is None:  # failed without an exception: a strict xfail that passed
+        return "reproduced", f"{report.longrepr} — it reproduces now: remove its xfail mark"
+    message = call.excinfo.exconly()[:MESSAGE_LIMIT]
+    if report.when == "call" and call.excinfo.errisinstance(AssertionError):
+        return "not_reproduced", message
+    return "error", f"{report.when}: {message}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    claim_id = _claim_id(item)
+    if claim_id is not None:
+        verdict, message = _phase_verdict(report, call)
+        record: dict[str, Any] = {
+            "claim": claim_id, "test": item.nodeid, "when": report.when,
+            "verdict": verdict, "message": message, "duration_s": call.duration,
+        }
+        if report.when == "call" and EVIDENCE in item.stash:
+            record.update(item.stash[EVIDENCE].payload())
+        report.user_properties.append((RECORD, record))
+    return report
+
+
+class Collector:
+    """Gathers the records of every check (from workers too) and writes the run once, at the end."""
+
+    def __init__(self, config: pytest.Config, directory: Path, hypothesis_settings: dict[str, Any]):
+        self.config = config
+        self.directory = directory
+        self.hypothesis_settings = hypothesis_settings
+        self.started = datetime.now(timezone.utc)
+        self.clock = time.monotonic()
+        self.tests: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, Any] | None = None
+        self.run_dir: Path | None = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, record in report.user_properties:
+            if key == RECORD:
+                self._merge(record)
+
+    def _merge(self, record: dict[str, Any]) -> None:
+        test = self.tests.setdefault(record["test"], {
+            "claim": record["claim"], "test": record["test"], "verdict": None, "message": "",
+            "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [],
+        })
+        test["duration_s"] += record["duration_s"]
+        for key in ("measured", "figures", "departures", "notes"):
+            test[key] += record.get(key, [])
+        verdict = record["verdict"]
+        if verdict and (test["verdict"] is None or VERDICTS.index(verdict) < VERDICTS.index(test["verdict"])):
+            test["verdict"], test["message"] = verdict, record["message"]
+
+    def _run(self, exitstatus: int) -> dict[str, Any]:
+        profile = active_profile(self.config)
+        return {
+            "id": self.started.strftime("%Y%m%dT%H%M%SZ") + f"-{profile.name}",
+            "started": self.started.isoformat(timespec="seconds"),
+            "duration_s": round(time.monotonic() - self.clock, 2),
+            "profile": profile.name,
+            "profile_description": profile.describe(),
+            "seeds": seed_count(self.config),
+            "versions": environment.versions(),
+            "device": environment.device(),
+            "git_commit": environment.git_commit(self.config.rootpath),
+            "determinism": {
+                "keras.utils.set_random_seed": "per check, from a hash of its test id",
+                "tf.config.experimental.enable_op_determinism": True,
+                "hypothesis": self.hypothesis_settings,
+                "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),
+            },
+            "command": " ".join(self.config.invocation_params.args),
+            "exit_status": int(exitstatus),
+            "incomplete": int(exitstatus) == int(pytest.ExitCode.INTERRUPTED),
+        }
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.tests:  # no claim was checked (only the harness's own tests ran): nothing to report
+            return
+        tests = [t for t in self.tests.values() if t["verdict"] is not None]
+        for t in tests:
+            t["duration_s"] = round(t["duration_s"], 3)
+        self.results = build_results(self._run(exitstatus), tests)
+        page = render(self.results)
+        self.run_dir = self._new_run_dir(self.results["run"]["id"])
+        _write_atomically(self.run_dir / "results.json", json.dumps(self.results, indent=1, ensure_ascii=False))
+        _write_atomically(self.run_dir / "report.html", page)
+        _point_latest(self.directory, self.run_dir)
+
+    def _new_run_dir(self, run_id: str) -> Path:
+        for suffix in ["", *(f"-{n}" for n in range(2, 1000))]:
+            candidate = self.directory / f"{run_id}{suffix}"
+            try:
+                candidate.mkdir(parents=True)
+                return candidate
+            except FileExistsError:
+                continue
+        raise RuntimeError(f"{self.directory}: no free run directory for {run_id}")
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.results is None:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("convnet-claims")
+        for entry in self.results["claims"]:
+            if entry["verdict"] != "not_encoded":
+                write(f"{VERDICT_LABELS[entry['verdict']]:<23} {entry['id']}")
+        counts = verdict_counts(self.results["claims"])
+        write(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
+        write(f"report: {self.run_dir / 'report.html'}")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _point_latest(directory: Path, run_dir: Path) -> None:
+    """Make DIR/latest a link to the newest run, replacing the old link in one step."""
+    temporary = directory / f".latest-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(run_dir.name, target_is_directory=True)
+    os.replace(temporary, directory / "latest")

@@ -1,0 +1,34 @@
+"""The two scales the suite runs at: one code path, different sizes.
+
+smoke: a CPU, offline, minutes; every departure from the book is recorded.
+full:  book scale, for GPU runners with a network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    seeds: int  # default number of seeds a stochastic claim is judged over
+    hypothesis_examples: int  # examples per property
+    hypothesis_derandomize: bool  # the same examples every run, for comparable nightly results
+
+    def describe(self) -> str:
+        return (
+            f"{self.name}: {self.seeds} seeds per stochastic claim, "
+            f"{self.hypothesis_examples} Hypothesis examples per property"
+            + (" (derandomised)" if self.hypothesis_derandomize else "")
+        )
+
+
+PROFILES = MappingProxyType(
+    {
+        "smoke": Profile("smoke", seeds=3, hypothesis_examples=30, hypothesis_derandomize=True),
+        "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False),
+    }
+)
+DEFAULT_PROFILE = "smoke"

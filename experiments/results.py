@@ -1,0 +1,75 @@
+"""From per-test records to per-claim verdicts: the content of results.json.
+
+A claim may be checked by several tests (one per layer table, one per
+property). Its verdict is the most serious of theirs, in the order of
+`VERDICTS`; every test's message stays attached, so the report shows which
+part held and which did not.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from experiments.claims import CATALOGUE, Claim
+
+SCHEMA_VERSION = 1
+
+# Most serious first: one broken check outweighs passing ones.
+VERDICTS = ("error", "not_reproduced", "known_not_reproduced", "reproduced", "skipped", "not_encoded")
+
+VERDICT_LABELS = {
+    "reproduced": "reproduced",
+    "not_reproduced": "not reproduced",
+    "known_not_reproduced": "known not to reproduce",
+    "not_encoded": "not yet encoded",
+    "skipped": "skipped",
+    "error": "error",
+}
+
+
+def claim_verdict(test_verdicts: Iterable[str]) -> str:
+    found = set(test_verdicts)
+    for verdict in VERDICTS:
+        if verdict in found:
+            return verdict
+    return "not_encoded"
+
+
+def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """One claim's entry in results.json, from the records of the tests that check it."""
+    return {
+        "id": claim.id,
+        "section": claim.section,
+        "kind": claim.kind,
+        "statement": claim.statement,
+        "source": claim.source,
+        "book": claim.book,
+        "band": claim.band or {"exact": "exact match", "property": "holds on every generated example"}.get(claim.kind, ""),
+        "verdict": claim_verdict(r["verdict"] for r in records),
+        "duration_s": round(sum(r["duration_s"] for r in records), 3),
+        "measured": [dict(m, test=r["test"]) for r in records for m in r["measured"]],
+        "figures": [f for r in records for f in r["figures"]],
+        "departures": list(dict.fromkeys(d for r in records for d in r["departures"])),
+        "tests": [
+            {k: r[k] for k in ("test", "verdict", "message", "duration_s", "notes")} for r in records
+        ],
+    }
+
+
+def build_results(run: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """results.json: the run, then every claim of the catalogue in catalogue order."""
+    by_claim: dict[str, list[Mapping[str, Any]]] = {}
+    for record in records:
+        by_claim.setdefault(record["claim"], []).append(record)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run": dict(run),
+        "claims": [claim_entry(c, by_claim.get(c.id, [])) for c in CATALOGUE],
+    }
+
+
+def verdict_counts(claims: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(VERDICTS, 0)
+    for entry in claims:
+        counts[entry["verdict"]] += 1
+    return counts
