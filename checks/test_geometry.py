@@ -18,7 +18,7 @@ from experiments.figures import new_figure
 from experiments.geometry import Window
 from experiments.properties import verify
 
-seeds = st.integers(0, 2**32 - 1)
+rng_seeds = st.integers(0, 2**32 - 1)
 
 
 def keras_conv(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray, stride: int, padding: str) -> np.ndarray:
@@ -78,7 +78,7 @@ def test_conv_values_match_reference(padding: str, evidence) -> None:
         error = float(np.max(np.abs(got - want)))
         assert error < 1e-3, f"geom.{padding}: n={n}, k={k}, s={s}: Keras differs from the NumPy reference by {error:.3g}"
 
-    verify(evidence, f"Conv2D({padding}) values equal the NumPy reference", law, seed=seeds,
+    verify(evidence, f"Conv2D({padding}) values equal the NumPy reference", law, seed=rng_seeds,
            n=st.integers(1, 12), k=st.integers(1, 5), s=st.integers(1, 3),
            c_in=st.integers(1, 3), c_out=st.integers(1, 3))
 
@@ -105,7 +105,7 @@ def test_stride_downsamples_by_its_factor(evidence) -> None:
         )
 
     verify(evidence, "stride s = stride 1, then every s-th position", subsampled,
-           seed=seeds, n=st.integers(1, 16), k=st.integers(1, 4), s=st.integers(1, 4))
+           seed=rng_seeds, n=st.integers(1, 16), k=st.integers(1, 4), s=st.integers(1, 4))
 
 
 # --- geom.pool ----------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def test_max_pooling_is_blockwise_max(evidence) -> None:
         assert np.array_equal(got, reference.max_pool2d(x).astype("float32")), "geom.pool: differs from the reference"
 
     verify(evidence, "MaxPooling2D(2) = max of disjoint 2×2 blocks", law,
-           seed=seeds, h=st.integers(2, 20), w=st.integers(2, 20), c=st.integers(1, 4))
+           seed=rng_seeds, h=st.integers(2, 20), w=st.integers(2, 20), c=st.integers(1, 4))
 
 
 # --- geom.params --------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_convolution_is_translation_equivariant(evidence) -> None:
 
     # The pattern stays at least k pixels from every border at both places: "away from the borders".
     margin = 5
-    verify(evidence, "conv(shift(x)) = shift(conv(x))", law, seed=seeds, k=st.integers(1, 5),
+    verify(evidence, "conv(shift(x)) = shift(conv(x))", law, seed=rng_seeds, k=st.integers(1, 5),
            y0=st.integers(margin, 10), x0=st.integers(margin, 10),
            dy=st.integers(0, size - patch - margin - 10), dx=st.integers(0, size - patch - margin - 10))
 

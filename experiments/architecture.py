@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 import keras
 
-from experiments.claims import Row
+from experiments import models
+from experiments.claims import Row, claim
+
+# Claims whose book numbers include a whole summary table, and the model each describes.
+BOOK_SUMMARIES: Mapping[str, Callable[[], keras.Model]] = {
+    "arch.hg.fashion_cnn": models.fashion_cnn,
+    "arch.dlwp1.mnist_convnet": models.mnist_convnet,
+    "arch.dlwp1.no_max_pool": lambda: models.mnist_convnet(pooling=False, classifier=False),
+    "arch.dlwp1.cats_dogs_convnet": models.cats_dogs_convnet,
+    "arch.tfds.cnn160": models.tfds_cnn,
+    "arch.dlwp1.vgg16_base": models.vgg16_base,
+    "arch.dlwp1.vgg16_head": lambda: models.vgg16_classifier(models.vgg16_base()),
+}
 
 
 def summary_rows(model: keras.Model) -> list[Row]:
@@ -28,6 +40,15 @@ def summary_mismatches(measured: Sequence[Row], book: Sequence[Row]) -> list[str
             if g != w:
                 problems.append(f"layer {index} ({want[0]}): {field} measured {g}, book {w}")
     return problems
+
+
+def differences_from_book(claim_id: str, model: keras.Model) -> list[str]:
+    """Each way ``model`` departs from the summary the book prints for ``claim_id``, one line each."""
+    book = claim(claim_id).numbers
+    problems = summary_mismatches(summary_rows(model), book["rows"])
+    if model.count_params() != book["total"]:
+        problems.append(f"total parameters measured {model.count_params():,}, book {book['total']:,}")
+    return [f"{claim_id}: {model.name}: {problem}" for problem in problems]
 
 
 def parameter_split(model: keras.Model) -> tuple[int, int]:

@@ -30,6 +30,9 @@ from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from experiments.report import render
 from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
 
+# TensorFlow's C++ start-up chatter (CPU features, oneDNN) buries the test output; warnings stay.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
 RECORD = "convnet_claims"  # the key of a phase record in report.user_properties
 EVIDENCE = pytest.StashKey[Evidence]()
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
@@ -249,6 +252,7 @@ class Collector:
                 "tf.config.experimental.enable_op_determinism": True,
                 "hypothesis": self.hypothesis_settings,
                 "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),
+                "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "not set (oneDNN on for CPU)"),
             },
             "command": " ".join(self.config.invocation_params.args),
             "exit_status": int(exitstatus),

@@ -1,0 +1,217 @@
+"""The plugin end to end, through pytester: verdicts, results.json, the report, bad options."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from experiments.claims import CATALOGUE
+
+CHECKS = '''
+import pytest
+
+@pytest.mark.claim("geom.valid")
+def test_passes(evidence):
+    evidence.measure("answer", 42, 42)
+
+@pytest.mark.claim("geom.same")
+def test_fails(evidence):
+    evidence.measure("answer", 41, 42)
+    assert 41 == 42, "geom.same: measured 41, book 42 <script>alert(1)</script>"
+
+@pytest.mark.claim("geom.stride")
+@pytest.mark.xfail(strict=True, reason="known: printed under Keras 2")
+def test_known(evidence):
+    evidence.measure("answer", 41, 42)
+    assert False
+
+@pytest.mark.claim("geom.pool")
+def test_crashes(evidence):
+    1 / 0
+
+@pytest.mark.claim("geom.params")
+def test_skipped():
+    pytest.skip("needs MNIST, which is not on this machine")
+
+@pytest.mark.claim("geom.rescale")
+@pytest.mark.xfail(strict=True, reason="expected not to hold")
+def test_unexpectedly_holds():
+    pass
+
+@pytest.mark.claim("geom.translation")
+def test_one_part_holds():
+    pass
+
+@pytest.mark.claim("geom.translation")
+def test_other_part_fails():
+    assert False, "geom.translation: second part"
+
+def test_harness_only():
+    pass
+'''
+
+EXPECTED = {
+    "geom.valid": "reproduced",
+    "geom.same": "not_reproduced",
+    "geom.stride": "known_not_reproduced",
+    "geom.pool": "error",
+    "geom.params": "skipped",
+    "geom.rescale": "reproduced",
+    "geom.translation": "not_reproduced",
+}
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_claims=CHECKS)
+    return pytester
+
+
+def results_of(pytester: pytest.Pytester) -> dict:
+    return json.loads((pytester.path / "reports" / "latest" / "results.json").read_text())
+
+
+def test_verdicts_land_in_results(project: pytest.Pytester) -> None:
+    result = project.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=4, skipped=1, xfailed=1)
+    claims = {c["id"]: c for c in results_of(project)["claims"]}
+
+    assert [c.id for c in CATALOGUE] == list(claims)
+    assert {cid: claims[cid]["verdict"] for cid in EXPECTED} == EXPECTED
+    assert {c["verdict"] for cid, c in claims.items() if cid not in EXPECTED} == {"not_encoded"}
+
+    assert claims["geom.valid"]["measured"][0] == {"quantity": "answer", "value": 42, "book": 42, "test": "test_claims.py::test_passes"}
+    assert "measured 41, book 42" in claims["geom.same"]["tests"][0]["message"]
+    assert claims["geom.stride"]["measured"][0]["value"] == 41  # a known failure keeps its numbers
+    assert claims["geom.stride"]["tests"][0]["message"] == "known: printed under Keras 2"
+    assert "ZeroDivisionError" in claims["geom.pool"]["tests"][0]["message"]
+    assert claims["geom.params"]["tests"][0]["message"] == "needs MNIST, which is not on this machine"
+    assert "remove its xfail mark" in claims["geom.rescale"]["tests"][0]["message"]
+    assert [t["verdict"] for t in claims["geom.translation"]["tests"]] == ["reproduced", "not_reproduced"]
+    result.stdout.fnmatch_lines(["*convnet-claims*", "not reproduced * geom.same", "*report: *report.html"])
+
+
+def test_run_metadata(project: pytest.Pytester) -> None:
+    project.runpytest("-p", "no:cacheprovider", "--seeds", "4", "--profile", "full")
+    run = results_of(project)["run"]
+    assert run["profile"] == "full" and run["seeds"] == 4
+    assert {"id", "started", "duration_s", "versions", "device", "git_commit", "determinism"} <= set(run)
+    assert run["versions"]["keras"].startswith("3.")
+    assert run["id"].endswith("-full")
+
+
+def test_report_is_escaped_and_self_contained(project: pytest.Pytester) -> None:
+    project.runpytest("-p", "no:cacheprovider")
+    page = (project.path / "reports" / "latest" / "report.html").read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert_self_contained(page)
+    for entry in CATALOGUE:
+        assert f'id="{entry.id}"' in page
+
+
+class _References(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.references: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.references += [v for k, v in attrs if k in {"src", "href", "srcset", "action", "poster", "data"} and v]
+
+
+def assert_self_contained(page: str) -> None:
+    """No script, no stylesheet link, no reference that leaves the page except inline data."""
+    parser = _References()
+    parser.feed(page)
+    assert not parser.tags & {"script", "link", "iframe", "object", "embed"}
+    outside = [r for r in parser.references if not r.startswith(("#", "data:image/png;base64,"))]
+    assert outside == []
+    assert "url(" not in page and "@import" not in page
+    assert "Content-Security-Policy" in page
+
+
+def test_latest_points_at_newest_run(project: pytest.Pytester) -> None:
+    project.runpytest("-p", "no:cacheprovider", "-k", "passes")
+    project.runpytest("-p", "no:cacheprovider", "-k", "passes")
+    runs = sorted(p for p in (project.path / "reports").iterdir() if p.name != "latest")
+    assert len(runs) == 2  # a second run in the same second gets its own directory
+    assert (project.path / "reports" / "latest").resolve() == runs[-1].resolve()
+
+
+def test_only_harness_tests_write_no_report(project: pytest.Pytester) -> None:
+    project.runpytest("-p", "no:cacheprovider", "-k", "harness_only")
+    assert not (project.path / "reports" / "latest").exists()
+
+
+def test_xdist_gives_one_report_with_everything(project: pytest.Pytester) -> None:
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result.assert_outcomes(passed=3, failed=4, skipped=1, xfailed=1)
+    runs = [p for p in (project.path / "reports").iterdir() if p.name != "latest"]
+    assert len(runs) == 1
+    claims = {c["id"]: c for c in results_of(project)["claims"]}
+    assert {cid: claims[cid]["verdict"] for cid in EXPECTED} == EXPECTED
+    assert claims["geom.valid"]["measured"][0]["value"] == 42
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--profile", "nonsense"], "*argument --profile: invalid choice: 'nonsense'*"),
+        (["--seeds", "0"], "*argument --seeds: must be a whole number of at least 1, not '0'*"),
+        (["--seeds", "many"], "*argument --seeds: must be a whole number of at least 1, not 'many'*"),
+    ],
+)
+def test_bad_options_are_usage_errors(project: pytest.Pytester, arguments, message) -> None:
+    result = project.runpytest(*arguments)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_unwritable_report_dir_stops_before_any_check(project: pytest.Pytester) -> None:
+    (project.path / "blocker").write_text("a file, not a directory")
+    result = project.runpytest("-p", "no:cacheprovider", "--report-dir", "blocker/reports")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*--report-dir {project.path / 'blocker' / 'reports'}: cannot write there*"])
+    result.stdout.no_fnmatch_line("*test_claims.py*")
+
+
+def test_unknown_claim_id_is_refused(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile('import pytest\n@pytest.mark.claim("geom.nonsense")\ndef test_x():\n    pass\n')
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*geom.nonsense*does not name one claim*"])
+
+
+def test_rerender_gives_the_same_page(project: pytest.Pytester, tmp_path: Path) -> None:
+    project.runpytest("-p", "no:cacheprovider")
+    run_dir = (project.path / "reports" / "latest").resolve()
+    output = tmp_path / "again.html"
+    done = subprocess.run([sys.executable, "-m", "experiments.report", str(run_dir / "results.json"), "-o", str(output)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == (run_dir / "report.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"schema_version": 99, "run": {}, "claims": []}', "schema version 99, this renderer reads version 1"),
+        ("{not json", "not a readable results.json"),
+    ],
+)
+def test_rerender_refuses_other_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(content)
+    done = subprocess.run([sys.executable, "-m", "experiments.report", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+    assert not (tmp_path / "report.html").exists()
