@@ -9,6 +9,7 @@ are computed from the built models and, where the book did arithmetic, from
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import keras
@@ -30,8 +31,10 @@ def test_summary_matches_book(summarised: str, evidence) -> None:
     model = BOOK_SUMMARIES[summarised]()
     book = claim(summarised).numbers
     rows = summary_rows(model)
-    evidence.measure(f"{model.name}: layers after the input", len(rows), len(book["rows"]))
-    evidence.measure(f"{model.name}: output shape", rows[-1][1], book["rows"][-1][1])
+    for index, (measured, printed) in enumerate(itertools.zip_longest(rows, book["rows"]), start=1):
+        layer_class = (measured or printed)[0]
+        evidence.measure(f"layer {index} ({layer_class}): output shape, parameters",
+                         measured and measured[1:], printed and printed[1:])
     evidence.measure(f"{model.name}: total parameters", model.count_params(), book["total"])
     problems = differences_from_book(summarised, model)
     assert not problems, "\n".join(problems)

@@ -12,6 +12,7 @@ parameters)`` and the total.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, Mapping
@@ -61,6 +62,11 @@ class Claim:
     @property
     def section(self) -> str:
         return SECTIONS[self.id.split(".", 1)[0]]
+
+    @property
+    def cited_source(self) -> str:
+        """The source with each study-notes key spelled out by its subject."""
+        return re.sub(r"notes-[a-z-]+", lambda m: SOURCES.get(m.group(0), m.group(0)), self.source)
 
 
 _VGG16_BLOCKS_150: tuple[Row, ...] = (

@@ -30,7 +30,7 @@ def show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
-        return "(" + ", ".join(show(v) for v in value) + ")"
+        return "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {show(v)}" for k, v in value.items())
     return str(value)

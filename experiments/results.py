@@ -42,7 +42,7 @@ def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any
         "section": claim.section,
         "kind": claim.kind,
         "statement": claim.statement,
-        "source": claim.source,
+        "source": claim.cited_source,
         "book": claim.book,
         "band": claim.band or {"exact": "exact match", "property": "holds on every generated example"}.get(claim.kind, ""),
         "verdict": claim_verdict(r["verdict"] for r in records),
