@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.figures import png_bytes
+from experiments.stats import Judgement
 
 
 def jsonable(value: Any) -> Any:
@@ -44,6 +45,19 @@ class Evidence:
         """Record a measured quantity beside the book's number for it; returns ``value``."""
         self.measured.append({"quantity": quantity, "value": jsonable(value), "book": jsonable(book)})
         return value
+
+    def judged(self, judgement: Judgement, book: Any = None) -> bool:
+        """Record a statistic judged over seeds: its mean, every seed's value, the band; returns whether it holds."""
+        self.measured.append({
+            "quantity": judgement.statistic,
+            "value": judgement.mean,
+            "book": jsonable(book),
+            "per_seed": list(judgement.per_seed),
+            "spread": judgement.spread,
+            "band": str(judgement.band),
+            "holds": judgement.holds,
+        })
+        return judgement.holds
 
     def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:
         """Record a figure (a matplotlib Figure or PNG bytes) to embed in the report."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 from matplotlib.figure import Figure
 
 
@@ -16,3 +17,38 @@ def png_bytes(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def training_curves(histories: dict[str, dict[str, list[float]]], metrics: tuple[str, ...] = ("loss", "accuracy")) -> Figure:
+    """The book's plots, one panel per metric: training solid, validation dashed, one colour per run."""
+    figure = new_figure(4.2 * len(metrics), 3.2)
+    for axis, metric in zip(figure.subplots(1, len(metrics), squeeze=False)[0], metrics):
+        for colour, (label, history) in enumerate(histories.items()):
+            epochs = range(1, len(history[metric]) + 1)
+            axis.plot(epochs, history[metric], color=f"C{colour}", label=f"{label} training")
+            axis.plot(epochs, history[f"val_{metric}"], color=f"C{colour}", linestyle="--", label=f"{label} validation")
+        axis.set_xlabel("epoch")
+        axis.set_title(metric)
+    axis.legend(fontsize=7)
+    return figure
+
+
+def histograms(samples: dict[str, np.ndarray], xlabel: str) -> Figure:
+    figure = new_figure(5.5, 3.0)
+    axis = figure.subplots()
+    for label, values in samples.items():
+        axis.hist(values.ravel(), bins=40, alpha=0.6, label=label)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel("count")
+    axis.legend(fontsize=8)
+    return figure
+
+
+def image_grid(images: np.ndarray, rows: int, columns: int, vmin: float | None = None, vmax: float | None = None,
+               cmap: str = "viridis", size: float = 0.7) -> Figure:
+    """images (n, h, w) in a rows × columns grid, no axes, as the chapters draw kernels and feature maps."""
+    figure = new_figure(columns * size, rows * size)
+    for axis, image in zip(figure.subplots(rows, columns, squeeze=False).ravel(), images):
+        axis.imshow(image, vmin=vmin, vmax=vmax, cmap=cmap)
+        axis.axis("off")
+    return figure

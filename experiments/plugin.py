@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from experiments import environment
+from experiments.cache import CACHE_ENV, RunCache, default_cache_dir
 from experiments.claims import CLAIMS
 from experiments.evidence import Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
@@ -57,6 +58,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--seeds", type=_positive_int, default=None, metavar="N",
         help="seeds per stochastic claim (default: the profile's)",
+    )
+    group.addoption(
+        "--cache-dir", default=None, metavar="DIR",
+        help=f"where trained runs are kept (default: ${CACHE_ENV}, else the user cache dir)",
+    )
+    group.addoption(
+        "--no-cache", action="store_true",
+        help="train every run again (the new runs replace the cached ones)",
     )
     group.addoption(
         "--report-dir", default=None, metavar="DIR",
@@ -142,15 +151,23 @@ def evidence(request: pytest.FixtureRequest) -> Evidence:
     return request.node.stash[EVIDENCE]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def profile(request: pytest.FixtureRequest) -> Profile:
     return active_profile(request.config)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeds(request: pytest.FixtureRequest) -> list[int]:
     """The seeds a stochastic claim is judged over: 0 … N−1."""
     return list(range(seed_count(request.config)))
+
+
+@pytest.fixture(scope="session")
+def run_cache(request: pytest.FixtureRequest) -> RunCache:
+    """The store of trained runs: --cache-dir, else $CONVNET_CLAIMS_CACHE, else the user cache dir."""
+    chosen = request.config.getoption("cache_dir")
+    root = (request.config.invocation_params.dir / chosen) if chosen else default_cache_dir()
+    return RunCache(root, enabled=not request.config.getoption("no_cache"))
 
 
 def seed_for(nodeid: str) -> int:
@@ -248,7 +265,7 @@ class Collector:
             "device": environment.device(),
             "git_commit": environment.git_commit(self.config.rootpath),
             "determinism": {
-                "keras.utils.set_random_seed": "per check, from a hash of its test id",
+                "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
                 "tf.config.experimental.enable_op_determinism": True,
                 "hypothesis": self.hypothesis_settings,
                 "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),

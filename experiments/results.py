@@ -44,7 +44,7 @@ def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any
         "statement": claim.statement,
         "source": claim.cited_source,
         "book": claim.book,
-        "band": claim.band or {"exact": "exact match", "property": "holds on every generated example"}.get(claim.kind, ""),
+        "band": claim.band,
         "verdict": claim_verdict(r["verdict"] for r in records),
         "duration_s": round(sum(r["duration_s"] for r in records), 3),
         "measured": [dict(m, test=r["test"]) for r in records for m in r["measured"]],

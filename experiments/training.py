@@ -1,0 +1,151 @@
+"""train(spec) → Run: one seeded, deterministic training run, served from the cache when it can be.
+
+A run's cache key covers everything that could change what it learns: the
+spec (model and its arguments, data, optimiser, epochs, batch size, seed,
+callbacks), the source of the modules that build and train it, the data's
+fingerprint, and the TensorFlow/Keras/NumPy versions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from experiments import data, models
+from experiments.cache import RunCache
+
+# The modules whose code decides what a run learns; editing one invalidates its runs.
+_CODE = (Path(models.__file__), Path(data.__file__), Path(__file__))
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    model: str  # a builder of experiments.models
+    data: str  # the name of the data the run is given, e.g. "fashion_mnist/book_split"
+    loss: str
+    epochs: int
+    batch_size: int
+    seed: int
+    model_args: dict[str, Any] = field(default_factory=dict)
+    optimizer: str = "adam"
+    learning_rate: float | None = None  # None: the optimiser's default, as the books leave it
+    metrics: tuple[str, ...] = ("accuracy",)
+    early_stopping_patience: int | None = None  # with restore_best_weights=True, as HG 8-2
+    checkpoint: bool = False  # ModelCheckpoint(save_best_only=True) of the best model
+
+    def build(self) -> keras.Model:
+        return getattr(models, self.model)(**self.model_args)
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """The arrays a run trains and validates on, with their fingerprint."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+
+    @property
+    def fingerprint(self) -> str:
+        return data.fingerprint(self.x_train, self.y_train, self.x_val, self.y_val)
+
+
+@dataclass
+class Run:
+    spec: TrainSpec
+    history: dict[str, list[float]]
+    seconds: float  # training time when it was trained (not when it was read back)
+    entry: Path  # the cache entry holding its files
+    from_cache: bool
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.history["loss"])
+
+    @property
+    def best_epoch(self) -> int:
+        """1-based epoch of the lowest validation loss: the weights EarlyStopping restores."""
+        return int(np.argmin(self.history["val_loss"])) + 1
+
+    def model(self, weights: str = "final") -> keras.Model:
+        """The model with its 'final' (restored best) or 'initial' (untrained) weights."""
+        model = self.spec.build()
+        model.load_weights(self.entry / f"{weights}.weights.h5")
+        return model
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.entry / "best-model.keras"
+
+
+def code_hash() -> str:
+    digest = hashlib.sha256()
+    for path in _CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(spec: TrainSpec, arrays: Arrays) -> str:
+    identity = {
+        "spec": dataclasses.asdict(spec),
+        "code": code_hash(),
+        "data": arrays.fingerprint,
+        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def seed_everything(seed: int) -> None:
+    """Python, NumPy and TensorFlow seeded, TensorFlow's ops deterministic: same seed, same run."""
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path) -> tuple[dict[str, list[float]], float]:
+    seed_everything(spec.seed)
+    model = spec.build()
+    model.save_weights(workdir / "initial.weights.h5")
+    optimizer = keras.optimizers.get(spec.optimizer)
+    if spec.learning_rate is not None:
+        optimizer.learning_rate = spec.learning_rate
+    model.compile(optimizer=optimizer, loss=spec.loss, metrics=list(spec.metrics))
+    callbacks = []
+    if spec.checkpoint:
+        callbacks.append(keras.callbacks.ModelCheckpoint(str(workdir / "best-model.keras"), save_best_only=True))
+    if spec.early_stopping_patience is not None:
+        callbacks.append(keras.callbacks.EarlyStopping(patience=spec.early_stopping_patience, restore_best_weights=True))
+    started = time.monotonic()
+    history = model.fit(
+        arrays.x_train, arrays.y_train, batch_size=spec.batch_size, epochs=spec.epochs,
+        validation_data=(arrays.x_val, arrays.y_val), callbacks=callbacks, verbose=0,
+    )
+    seconds = time.monotonic() - started
+    model.save_weights(workdir / "final.weights.h5")
+    return {k: [float(v) for v in values] for k, values in history.history.items()}, seconds
+
+
+def train(spec: TrainSpec, arrays: Arrays, cache: RunCache) -> Run:
+    """The run of ``spec`` on ``arrays``: read from the cache, or trained and stored there."""
+    key = cache_key(spec, arrays)
+    with cache.lock(key):
+        entry = cache.get(key)
+        if entry is not None:
+            meta = json.loads((entry / "run.json").read_text())
+            return Run(spec, meta["history"], meta["seconds"], entry, from_cache=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            workdir = Path(scratch)
+            history, seconds = _fit(spec, arrays, workdir)
+            (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history, "seconds": seconds}))
+            entry = cache.put(key, {p.name: p for p in workdir.iterdir()})
+        return Run(spec, history, seconds, entry, from_cache=False)

@@ -1,0 +1,104 @@
+"""The Fashion-MNIST loader: where it looks, what it refuses, and the book's split."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments import data
+
+REAL_COPY = data.DEBIAN_FASHION_MNIST  # read before any test points the loader elsewhere
+needs_debian_copy = pytest.mark.skipif(
+    not all((REAL_COPY / f.name).is_file() for f in data.FASHION_MNIST_FILES.values()),
+    reason=f"needs Debian's dataset-fashion-mnist ({data.INSTALL_FASHION_MNIST})",
+)
+
+
+@pytest.fixture
+def nowhere(tmp_path, monkeypatch):
+    """No Fashion-MNIST anywhere: no Debian copy, an empty Keras cache, and no network."""
+    monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
+    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_path / "debian")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+
+    def offline():
+        raise OSError("no network")
+
+    import keras
+
+    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
+    return tmp_path
+
+
+@pytest.fixture
+def copy_dir(nowhere, monkeypatch) -> Path:
+    """A copy of the real files in $FASHION_MNIST_DIR, for damaging."""
+    target = nowhere / "copy"
+    target.mkdir()
+    for f in data.FASHION_MNIST_FILES.values():
+        shutil.copyfile(REAL_COPY / f.name, target / f.name)
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(target))
+    return target
+
+
+def test_missing_everywhere_names_the_places_and_the_fix(nowhere, monkeypatch):
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(nowhere / "env"))
+    with pytest.raises(data.DatasetError) as raised:
+        data.load_fashion_mnist()
+    message = str(raised.value)
+    for place in ("$FASHION_MNIST_DIR", "Debian's dataset-fashion-mnist", "the Keras cache", "a download through keras.datasets"):
+        assert place in message
+    assert message.endswith(data.INSTALL_FASHION_MNIST)
+
+
+@needs_debian_copy
+def test_loads_uint8_arrays_of_the_published_shapes(copy_dir):
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+    assert (x_train.shape, y_train.shape, x_test.shape, y_test.shape) == ((60000, 28, 28), (60000,), (10000, 28, 28), (10000,))
+    assert {a.dtype for a in (x_train, y_train, x_test, y_test)} == {np.dtype("uint8")}
+    assert y_train[0] == 9  # the ankle boot of HG 8-3
+
+
+@needs_debian_copy
+def test_truncated_file_is_named_with_its_checksum(copy_dir):
+    victim = copy_dir / "train-images-idx3-ubyte.gz"
+    victim.write_bytes(victim.read_bytes()[:100_000])
+    with pytest.raises(data.DatasetError, match=f"{victim}.*{data.FASHION_MNIST_FILES['train_images'].sha256}"):
+        data.load_fashion_mnist()
+
+
+@needs_debian_copy
+def test_altered_content_is_named_with_its_checksum(copy_dir):
+    victim = copy_dir / "train-labels-idx1-ubyte.gz"
+    labels = bytearray(gzip.decompress(victim.read_bytes()))
+    labels[8] = (labels[8] + 1) % 10  # one label changed
+    victim.write_bytes(gzip.compress(bytes(labels)))
+    with pytest.raises(data.DatasetError, match=f"{victim}: content SHA-256 .*expected {data.FASHION_MNIST_FILES['train_labels'].sha256}"):
+        data.load_fashion_mnist()
+
+
+@needs_debian_copy
+def test_partial_copy_is_refused_not_skipped(copy_dir):
+    (copy_dir / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(data.DatasetError, match="missing t10k-labels-idx1-ubyte.gz"):
+        data.load_fashion_mnist()
+
+
+def test_holdout_split_is_train_test_split():
+    # train_test_split(np.arange(60000), test_size=0.2, random_state=42) in scikit-learn 1.9 gives these.
+    train, held_out = data.holdout_split(60_000, 0.2, 42)
+    assert (len(train), len(held_out)) == (48_000, 12_000)
+    assert train[:5].tolist() == [48572, 38696, 13611, 35213, 31766]
+    assert held_out[:5].tolist() == [12628, 37730, 39991, 8525, 8279]
+    assert sorted(np.concatenate([train, held_out]).tolist()) == list(range(60_000))
+
+
+def test_fingerprint_sees_a_changed_value():
+    a = np.zeros((4, 3), "uint8")
+    b = a.copy()
+    b[2, 1] = 1
+    assert data.fingerprint(a) == data.fingerprint(a.copy()) != data.fingerprint(b)
