@@ -55,6 +55,8 @@ class Evidence:
             "per_seed": list(judgement.per_seed),
             "spread": judgement.spread,
             "band": str(judgement.band),
+            "band_low": judgement.band.low,
+            "band_high": judgement.band.high,
             "holds": judgement.holds,
         })
         return judgement.holds

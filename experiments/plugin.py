@@ -23,12 +23,12 @@ from typing import Any
 
 import pytest
 
-from experiments import environment
+from experiments import environment, history
 from experiments.cache import CACHE_ENV, RunCache, default_cache_dir
 from experiments.claims import CLAIMS
 from experiments.evidence import Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
-from experiments.report import render
+from experiments.report import render, render_index
 from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
 
 # TensorFlow's C++ start-up chatter (CPU features, oneDNN) buries the test output; warnings stay.
@@ -66,6 +66,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--no-cache", action="store_true",
         help="train every run again (the new runs replace the cached ones)",
+    )
+    group.addoption(
+        "--fail-on-regression", action="store_true",
+        help="fail the run when a claim reproduced in the previous run of the same profile is not reproduced now "
+             "(failing, erroring, skipped or newly xfailed)",
     )
     group.addoption(
         "--report-dir", default=None, metavar="DIR",
@@ -234,6 +239,7 @@ class Collector:
         self.tests: dict[str, dict[str, Any]] = {}
         self.results: dict[str, Any] | None = None
         self.run_dir: Path | None = None
+        self.regressions: list[dict[str, str]] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for key, record in report.user_properties:
@@ -283,11 +289,23 @@ class Collector:
         for t in tests:
             t["duration_s"] = round(t["duration_s"], 3)
         self.results = build_results(self._run(exitstatus), tests)
+        summary = history.summarise(self.results)
+        past = history.load(self.directory)
+        before = history.previous_run(past, summary["profile"])
+        self.results["changes"] = history.changes(before, summary) if before else None
+
         page = render(self.results)
         self.run_dir = self._new_run_dir(self.results["run"]["id"])
         _write_atomically(self.run_dir / "results.json", json.dumps(self.results, indent=1, ensure_ascii=False))
         _write_atomically(self.run_dir / "report.html", page)
         _point_latest(self.directory, self.run_dir)
+        history.append(self.directory, summary)
+        _write_atomically(self.directory / "index.html", render_index([*past, summary]))
+
+        if self.config.getoption("fail_on_regression") and self.results["changes"]:
+            self.regressions = history.regressions(self.results["changes"])
+            if self.regressions:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _new_run_dir(self, run_id: str) -> Path:
         for suffix in ["", *(f"-{n}" for n in range(2, 1000))]:
@@ -310,6 +328,16 @@ class Collector:
         counts = verdict_counts(self.results["claims"])
         write(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
         write(f"report: {self.run_dir / 'report.html'}")
+        write(f"history: {self.directory / 'index.html'}")
+        if self.regressions:
+            changes = self.results["changes"]
+            versions = ", ".join(f"{k} {v[0]} → {v[1]}" for k, v in changes["versions"].items()) or "none"
+            for regression in self.regressions:
+                terminalreporter.write_line(
+                    f"REGRESSION {regression['id']}: reproduced in run {changes['previous_run']}, "
+                    f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}",
+                    red=True, bold=True,
+                )
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -8,6 +8,7 @@ Re-render a run without re-running anything:
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 from pathlib import Path
@@ -15,8 +16,12 @@ from typing import Any, Mapping
 
 import jinja2
 
-from experiments.claims import SOURCES
+from experiments import figures
+from experiments.claims import CATALOGUE, SOURCES
 from experiments.results import SCHEMA_VERSION, VERDICT_LABELS, VERDICTS, verdict_counts
+
+INDEX_RUNS = 30  # runs shown in the index's matrix
+SHORT = {"reproduced": "✓", "not_reproduced": "✗", "known_not_reproduced": "x", "skipped": "s", "error": "!", "not_encoded": "·"}
 
 
 def show(value: Any) -> str:
@@ -53,6 +58,7 @@ def render(results: Mapping[str, Any]) -> str:
         sections.setdefault(entry["section"], []).append(entry)
     return _environment().get_template("report.html.j2").render(
         run=results["run"],
+        changes=results.get("changes"),
         claims=claims,
         sections=[
             {"name": name, "counts": verdict_counts(entries), "claims": entries}
@@ -62,6 +68,37 @@ def render(results: Mapping[str, Any]) -> str:
         verdicts=VERDICTS,
         labels=VERDICT_LABELS,
         sources=SOURCES,
+    )
+
+
+def _charts(history: list[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """One chart per (profile, claim, judged statistic): its mean over runs, with the band."""
+    series: dict[tuple[str, str, str], list[tuple[str, Mapping[str, Any]]]] = {}
+    for run in history:
+        for claim_id, entry in run["claims"].items():
+            for quantity, value in entry["judged"].items():
+                series.setdefault((run["profile"], claim_id, quantity), []).append((run["id"], value))
+    charts = []
+    for (profile, claim_id, quantity), points in series.items():
+        points = points[-INDEX_RUNS:]
+        last = points[-1][1]
+        title = f"{claim_id} · {quantity} ({profile})"
+        figure = figures.value_over_runs([p[0][:15] for p in points], [p[1]["mean"] for p in points],
+                                         [p[1]["spread"] for p in points], last["band_low"], last["band_high"], title)
+        charts.append({"title": title, "png_base64": base64.b64encode(figures.png_bytes(figure)).decode("ascii")})
+    return charts
+
+
+def render_index(history: list[Mapping[str, Any]]) -> str:
+    """The history page: claims × runs verdict matrix, newest run first, and the judged statistics over time."""
+    return _environment().get_template("index.html.j2").render(
+        runs=list(reversed(history[-INDEX_RUNS:])),
+        total=len(history),
+        claim_ids=[c.id for c in CATALOGUE],
+        charts=_charts(history),
+        verdicts=VERDICTS,
+        labels=VERDICT_LABELS,
+        short=SHORT,
     )
 
 

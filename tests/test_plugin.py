@@ -73,6 +73,11 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
+def run_dirs(pytester: pytest.Pytester) -> list[Path]:
+    reports = pytester.path / "reports"
+    return sorted(p for p in reports.iterdir() if p.is_dir() and not p.is_symlink())
+
+
 def results_of(pytester: pytest.Pytester) -> dict:
     return json.loads((pytester.path / "reports" / "latest" / "results.json").read_text())
 
@@ -141,7 +146,7 @@ def assert_self_contained(page: str) -> None:
 def test_latest_points_at_newest_run(project: pytest.Pytester) -> None:
     project.runpytest("-p", "no:cacheprovider", "-k", "passes")
     project.runpytest("-p", "no:cacheprovider", "-k", "passes")
-    runs = sorted(p for p in (project.path / "reports").iterdir() if p.name != "latest")
+    runs = run_dirs(project)
     assert len(runs) == 2  # a second run in the same second gets its own directory
     assert (project.path / "reports" / "latest").resolve() == runs[-1].resolve()
 
@@ -154,7 +159,7 @@ def test_only_harness_tests_write_no_report(project: pytest.Pytester) -> None:
 def test_xdist_gives_one_report_with_everything(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=3, failed=4, skipped=1, xfailed=1)
-    runs = [p for p in (project.path / "reports").iterdir() if p.name != "latest"]
+    runs = run_dirs(project)
     assert len(runs) == 1
     claims = {c["id"]: c for c in results_of(project)["claims"]}
     assert {cid: claims[cid]["verdict"] for cid in EXPECTED} == EXPECTED
@@ -215,3 +220,64 @@ def test_rerender_refuses_other_files(tmp_path: Path, content: str, message: str
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and message in done.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+FLIPPING = '''
+import os
+import pytest
+
+@pytest.mark.claim("geom.valid")
+def test_flips(evidence):
+    if os.environ.get("FLIP") == "skip":
+        pytest.skip("data went missing")
+    assert os.environ.get("FLIP") != "fail", "geom.valid: broken tonight"
+
+@pytest.mark.claim("geom.same")
+def test_steady():
+    pass
+'''
+
+
+def test_history_index_and_changes(pytester: pytest.Pytester, monkeypatch) -> None:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_flip=FLIPPING)
+    pytester.runpytest("-p", "no:cacheprovider")
+    first = results_of(pytester)
+    assert first["changes"] is None
+    monkeypatch.setenv("FLIP", "fail")
+    pytester.runpytest("-p", "no:cacheprovider")
+    second = results_of(pytester)
+    assert second["changes"]["previous_run"] == first["run"]["id"]
+    assert second["changes"]["flipped"] == [{"id": "geom.valid", "before": "reproduced", "after": "not_reproduced"}]
+
+    index = (pytester.path / "reports" / "index.html").read_text()
+    for run in (first, second):
+        assert f'href="{run["run"]["id"]}/report.html"' in index
+    page = (pytester.path / "reports" / "latest" / "report.html").read_text()
+    assert "Since the previous smoke run" in page and first["run"]["id"] in page
+    lines = (pytester.path / "reports" / "history.jsonl").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [first["run"]["id"], second["run"]["id"]]
+
+
+def test_regression_option_fails_a_run_that_would_pass(pytester: pytest.Pytester, monkeypatch) -> None:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_flip=FLIPPING)
+    assert pytester.runpytest("-p", "no:cacheprovider").ret == 0
+    monkeypatch.setenv("FLIP", "skip")  # tonight the check is skipped: pytest alone would pass
+    assert pytester.runpytest("-p", "no:cacheprovider").ret == 0
+    monkeypatch.delenv("FLIP")
+    assert pytester.runpytest("-p", "no:cacheprovider").ret == 0
+    monkeypatch.setenv("FLIP", "skip")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--fail-on-regression")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["REGRESSION geom.valid: reproduced in run *, skipped now; versions changed: none"])
+
+
+def test_other_profiles_are_not_compared(pytester: pytest.Pytester, monkeypatch) -> None:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_flip=FLIPPING)
+    pytester.runpytest("-p", "no:cacheprovider", "--profile", "full")
+    monkeypatch.setenv("FLIP", "fail")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--fail-on-regression")
+    assert results_of(pytester)["changes"] is None
+    result.stdout.no_fnmatch_line("REGRESSION*")
