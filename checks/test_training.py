@@ -29,8 +29,8 @@ def hg_spec(seed: int) -> TrainSpec:
 
 
 @pytest.fixture(scope="module")
-def hg_runs(fashion_book_split, seeds, run_cache):
-    return [train(hg_spec(seed), fashion_book_split, run_cache) for seed in seeds]
+def hg_runs(fashion_book_split, seeds, run_cache, progress):
+    return [train(hg_spec(seed), fashion_book_split, run_cache, progress) for seed in seeds]
 
 
 def record_provenance(evidence, runs) -> None:
@@ -179,11 +179,11 @@ def mnist_arrays(profile) -> Arrays:
 
 
 @pytest.mark.claim("train.dlwp1.mnist")
-def test_mnist_convnet(mnist_arrays, seeds, run_cache, evidence) -> None:
+def test_mnist_convnet(mnist_arrays, seeds, run_cache, progress, evidence) -> None:
     the_claim = claim("train.dlwp1.mnist")
     runs = [
         train(TrainSpec(model="mnist_convnet", data="mnist/test_as_validation", loss="sparse_categorical_crossentropy",
-                        epochs=5, batch_size=64, seed=seed, optimizer="rmsprop"), mnist_arrays, run_cache)
+                        epochs=5, batch_size=64, seed=seed, optimizer="rmsprop"), mnist_arrays, run_cache, progress)
         for seed in seeds
     ]
     evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "

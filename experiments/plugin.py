@@ -12,6 +12,7 @@ so a run under ``pytest -n 2`` produces one report with every claim in it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -175,6 +176,22 @@ def run_cache(request: pytest.FixtureRequest) -> RunCache:
     return RunCache(root, enabled=not request.config.getoption("no_cache"))
 
 
+@pytest.fixture(scope="session")
+def progress(request: pytest.FixtureRequest):
+    """A function that prints one progress line on the terminal, past pytest's output capture."""
+    config = request.config
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+
+    def say(text: str) -> None:
+        if terminal is None:  # an xdist worker: its terminal is the controller's
+            return
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            terminal.write_line(f"[convnet-claims {time.strftime('%H:%M:%S')}] {text}")
+
+    return say
+
+
 def seed_for(nodeid: str) -> int:
     """A seed fixed by the test's id: stable across runs and machines, different between tests."""
     return int.from_bytes(hashlib.sha256(nodeid.encode()).digest()[:4], "little")
@@ -182,14 +199,12 @@ def seed_for(nodeid: str) -> int:
 
 @pytest.fixture(autouse=True)
 def _seeded(request: pytest.FixtureRequest) -> None:
-    """Every claim check starts from a seed of its own, with TensorFlow's ops deterministic."""
+    """Every claim check starts from a seed of its own, with TensorFlow's ops deterministic and TF32 off."""
     if _claim_id(request.node) is None:
         return
-    import keras
-    import tensorflow as tf
+    from experiments.training import seed_everything
 
-    tf.config.experimental.enable_op_determinism()
-    keras.utils.set_random_seed(seed_for(request.node.nodeid))
+    seed_everything(seed_for(request.node.nodeid))
 
 
 def _phase_verdict(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str | None, str]:
@@ -273,6 +288,7 @@ class Collector:
             "determinism": {
                 "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
                 "tf.config.experimental.enable_op_determinism": True,
+                "tf.config.experimental.enable_tensor_float_32_execution": False,
                 "hypothesis": self.hypothesis_settings,
                 "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),
                 "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "not set (oneDNN on for CPU)"),

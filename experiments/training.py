@@ -15,7 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import keras
 import numpy as np
@@ -107,12 +107,40 @@ def cache_key(spec: TrainSpec, arrays: Arrays) -> str:
 
 
 def seed_everything(seed: int) -> None:
-    """Python, NumPy and TensorFlow seeded, TensorFlow's ops deterministic: same seed, same run."""
+    """Python, NumPy and TensorFlow seeded, TensorFlow's ops deterministic: same seed, same run.
+
+    TensorFloat-32 is turned off so that GPUs compute convolutions and matrix
+    products in full fp32, as the CPU does and as the books' numbers were made.
+    """
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    tf.config.experimental.enable_tensor_float_32_execution(False)
 
 
-def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path) -> tuple[dict[str, list[float]], float]:
+class EpochProgress(keras.callbacks.Callback):
+    """Tells ``say`` how a run is going: at its start, at most every ``interval`` seconds, at its end."""
+
+    def __init__(self, label: str, epochs: int, say: Callable[[str], None], interval: float = 30.0):
+        super().__init__()
+        self.label, self.epochs, self.say, self.interval = label, epochs, say, interval
+
+    def on_train_begin(self, logs=None):
+        self.started = self.last = time.monotonic()
+        self.say(f"{self.label}: training, up to {self.epochs} epochs")
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            self.say(f"{self.label}: epoch {epoch + 1}/{self.epochs}, {now - self.started:.0f} s, "
+                     f"val_loss {logs.get('val_loss', float('nan')):.4f}")
+
+    def on_train_end(self, logs=None):
+        self.say(f"{self.label}: done in {time.monotonic() - self.started:.0f} s")
+
+
+def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path,
+         say: Callable[[str], None] | None) -> tuple[dict[str, list[float]], float]:
     seed_everything(spec.seed)
     model = spec.build()
     model.save_weights(workdir / "initial.weights.h5")
@@ -120,7 +148,9 @@ def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path) -> tuple[dict[str, list
     if spec.learning_rate is not None:
         optimizer.learning_rate = spec.learning_rate
     model.compile(optimizer=optimizer, loss=spec.loss, metrics=list(spec.metrics))
-    callbacks = []
+    callbacks: list[keras.callbacks.Callback] = []
+    if say is not None:  # reports only: it changes nothing that is learned
+        callbacks.append(EpochProgress(f"{spec.model} on {spec.data}, seed {spec.seed}", spec.epochs, say))
     if spec.checkpoint:
         callbacks.append(keras.callbacks.ModelCheckpoint(str(workdir / "best-model.keras"), save_best_only=True))
     if spec.early_stopping_patience is not None:
@@ -135,8 +165,11 @@ def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path) -> tuple[dict[str, list
     return {k: [float(v) for v in values] for k, values in history.history.items()}, seconds
 
 
-def train(spec: TrainSpec, arrays: Arrays, cache: RunCache) -> Run:
-    """The run of ``spec`` on ``arrays``: read from the cache, or trained and stored there."""
+def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None) -> Run:
+    """The run of ``spec`` on ``arrays``: read from the cache, or trained and stored there.
+
+    ``say``, when given, receives a few progress lines while a run trains.
+    """
     key = cache_key(spec, arrays)
     with cache.lock(key):
         entry = cache.get(key)
@@ -145,7 +178,7 @@ def train(spec: TrainSpec, arrays: Arrays, cache: RunCache) -> Run:
             return Run(spec, meta["history"], meta["seconds"], entry, from_cache=True)
         with tempfile.TemporaryDirectory() as scratch:
             workdir = Path(scratch)
-            history, seconds = _fit(spec, arrays, workdir)
+            history, seconds = _fit(spec, arrays, workdir, say)
             (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history, "seconds": seconds}))
             entry = cache.put(key, {p.name: p for p in workdir.iterdir()})
         return Run(spec, history, seconds, entry, from_cache=False)

@@ -61,3 +61,13 @@ def test_key_follows_the_spec(arrays, change):
 def test_key_follows_the_data(arrays):
     other = Arrays(arrays.x_train, arrays.y_train[::-1].copy(), arrays.x_val, arrays.y_val)
     assert cache_key(SPEC, other) != cache_key(SPEC, arrays)
+
+
+def test_progress_is_told_without_changing_the_run(arrays, tmp_path):
+    lines = []
+    told = train(SPEC, arrays, RunCache(tmp_path / "a"), say=lines.append)
+    silent = train(SPEC, arrays, RunCache(tmp_path / "b"))
+    assert told.history == silent.history
+    assert lines[0] == "fashion_cnn on random, seed 3: training, up to 2 epochs"
+    assert lines[-1].startswith("fashion_cnn on random, seed 3: done in ")
+    assert len(lines) <= 2 + SPEC.epochs
