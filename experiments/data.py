@@ -150,3 +150,99 @@ def fingerprint(*arrays: np.ndarray) -> str:
         digest.update(f"{array.shape}{array.dtype}".encode())
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
+
+
+# --- the book's small cats-vs-dogs set -----------------------------------------------------
+
+CATS_VS_DOGS_SPLITS = {"train": 1_000, "validation": 500, "test": 500}  # images per class (DLwP1 5.2)
+CATS_VS_DOGS_CLASSES = ("cats", "dogs")  # label 0, 1: alphabetical, as flow_from_directory orders them
+SHARED_CATS_VS_DOGS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "cats_vs_dogs_small"
+CATS_VS_DOGS_HELP = (
+    "set $CATS_VS_DOGS_DIR to a folder in the book's layout {train,validation,test}/{cats,dogs}/ "
+    "(DLwP1 5.2 builds it from Kaggle's Dogs vs. Cats)"
+)
+
+
+def cats_vs_dogs_dir() -> Path:
+    """$CATS_VS_DOGS_DIR, else the offline copy in ../shared/datasets beside the project."""
+    places = []
+    if os.environ.get("CATS_VS_DOGS_DIR"):
+        places.append(Path(os.environ["CATS_VS_DOGS_DIR"]))
+    places.append(SHARED_CATS_VS_DOGS)
+    for place in places:
+        if place.is_dir():
+            return place
+    raise DatasetError(f"cats vs dogs not found in {', '.join(map(str, places))}; {CATS_VS_DOGS_HELP}")
+
+
+def cats_vs_dogs_files(directory: Path) -> dict[str, list[tuple[Path, int]]]:
+    """(image, label) per split, the first N per class in name order, after checking the layout and sizes.
+
+    With a SHA256SUMS file beside the splits (as in ../shared/datasets), every
+    image used is checked against it.
+    """
+    sums = {}
+    if (directory / "SHA256SUMS").is_file():
+        for line in (directory / "SHA256SUMS").read_text().splitlines():
+            digest, name = line.split(maxsplit=1)
+            sums[(directory / name).resolve()] = digest
+    splits: dict[str, list[tuple[Path, int]]] = {}
+    for split, per_class in CATS_VS_DOGS_SPLITS.items():
+        splits[split] = []
+        for label, cls in enumerate(CATS_VS_DOGS_CLASSES):
+            folder = directory / split / cls
+            if not folder.is_dir():
+                raise DatasetError(f"{folder}: missing; the book's layout needs {split}/{cls}/")
+            images = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".jpg", ".jpeg", ".png"})
+            if len(images) < per_class:
+                raise DatasetError(f"{folder}: {len(images)} images, the book's {split} split needs {per_class}")
+            for image in images[:per_class]:
+                if image.stat().st_size == 0:
+                    raise DatasetError(f"{image}: empty file")
+                expected = sums.get(image.resolve())
+                if sums and expected is None:
+                    raise DatasetError(f"{image}: not listed in {directory / 'SHA256SUMS'}")
+                if expected is not None and hashlib.sha256(image.read_bytes()).hexdigest() != expected:
+                    raise DatasetError(f"{image}: SHA-256 differs from {directory / 'SHA256SUMS'} ({expected})")
+                splits[split].append((image, label))
+    return splits
+
+
+def _decode(path: Path, size: int) -> np.ndarray:
+    """One image as (size, size, 3) uint8: decoded, RGB, resized bilinearly (no aspect kept, as the book's target_size)."""
+    import tensorflow as tf
+
+    try:
+        image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
+    except tf.errors.InvalidArgumentError as error:
+        raise DatasetError(f"{path}: not a readable image ({error.message.splitlines()[0]})") from None
+    resized = tf.image.resize(image, (size, size), method="bilinear")
+    return np.clip(np.round(resized.numpy()), 0, 255).astype(np.uint8)
+
+
+def load_cats_vs_dogs(size: int, cache_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{split: (x (n, size, size, 3) uint8, y (n,) uint8)}, resized once and kept in ``cache_dir``.
+
+    The cached arrays are named by a fingerprint of the files' names and sizes
+    (their hashes are checked on every load) and the resolution.
+    """
+    directory = cats_vs_dogs_dir()
+    splits = cats_vs_dogs_files(directory)
+    identity = hashlib.sha256(
+        "".join(f"{p.name}:{p.stat().st_size}:{label};" for files in splits.values() for p, label in files).encode()
+    ).hexdigest()[:16]
+    cached = cache_dir / f"cats_vs_dogs-{identity}-{size}px.npz"
+    try:
+        with np.load(cached) as stored:
+            return {split: (stored[f"{split}_x"], stored[f"{split}_y"]) for split in CATS_VS_DOGS_SPLITS}
+    except (OSError, KeyError, ValueError, EOFError):
+        pass  # absent or damaged: decode again
+    arrays = {
+        split: (np.stack([_decode(p, size) for p, _ in files]), np.array([label for _, label in files], np.uint8))
+        for split, files in splits.items()
+    }
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.npz")
+    np.savez(partial, **{f"{s}_{k}": a for s, (x, y) in arrays.items() for k, a in (("x", x), ("y", y))})
+    os.replace(partial, cached)
+    return arrays

@@ -16,6 +16,9 @@ class Profile:
     seeds: int  # default number of seeds a stochastic claim is judged over
     hypothesis_examples: int  # examples per property
     hypothesis_derandomize: bool  # the same examples every run, for comparable nightly results
+    cats_size: int  # side of the cats-vs-dogs images (the book: 150)
+    small_data_epochs: int  # the plain convnet (the book: 30)
+    augmented_epochs: int  # with augmentation and dropout (the book: 100)
 
     def describe(self) -> str:
         return (
@@ -27,8 +30,10 @@ class Profile:
 
 PROFILES = MappingProxyType(
     {
-        "smoke": Profile("smoke", seeds=3, hypothesis_examples=30, hypothesis_derandomize=True),
-        "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False),
+        "smoke": Profile("smoke", seeds=3, hypothesis_examples=30, hypothesis_derandomize=True,
+                         cats_size=64, small_data_epochs=30, augmented_epochs=60),
+        "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False,
+                        cats_size=150, small_data_epochs=30, augmented_epochs=100),
     }
 )
 DEFAULT_PROFILE = "smoke"
