@@ -43,6 +43,7 @@ def record_provenance(evidence, runs) -> None:
 
 # --- train.hg.fashion_accuracy -----------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.claim("train.hg.fashion_accuracy")
 def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -> None:
     the_claim = claim("train.hg.fashion_accuracy")
@@ -73,6 +74,7 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -
 
 # --- train.hg.checkpoint -----------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.claim("train.hg.checkpoint")
 def test_checkpoint_scores_as_restored(hg_runs, fashion_book_split, evidence) -> None:
     differences = []
@@ -104,6 +106,7 @@ def ks_distance_to_uniform(values: np.ndarray, bound: float) -> float:
     return float(max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n)))
 
 
+@pytest.mark.slow
 @pytest.mark.claim("train.hg.weights_spread")
 def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
     the_claim = claim("train.hg.weights_spread")
@@ -139,6 +142,7 @@ def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
 
 # --- train.hg.feature_maps ---------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.claim("train.hg.feature_maps")
 def test_feature_maps_of_the_ankle_boot(hg_runs, fashion_mnist, evidence) -> None:
     book = claim("train.hg.feature_maps").numbers
@@ -178,6 +182,7 @@ def mnist_arrays(profile) -> Arrays:
                   ((x_test.reshape(-1, 28, 28, 1)) / 255.0).astype("float32"), y_test)
 
 
+@pytest.mark.slow
 @pytest.mark.claim("train.dlwp1.mnist")
 def test_mnist_convnet(mnist_arrays, seeds, run_cache, progress, evidence) -> None:
     the_claim = claim("train.dlwp1.mnist")

@@ -18,7 +18,6 @@ class Profile:
     hypothesis_derandomize: bool  # the same examples every run, for comparable nightly results
     cats_size: int  # side of the cats-vs-dogs images (the book: 150)
     small_data_epochs: int  # the plain convnet (the book: 30)
-    augmented_epochs: int  # with augmentation and dropout (the book: 100)
 
     def describe(self) -> str:
         return (
@@ -31,9 +30,9 @@ class Profile:
 PROFILES = MappingProxyType(
     {
         "smoke": Profile("smoke", seeds=3, hypothesis_examples=30, hypothesis_derandomize=True,
-                         cats_size=64, small_data_epochs=30, augmented_epochs=60),
+                         cats_size=64, small_data_epochs=60),
         "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False,
-                        cats_size=150, small_data_epochs=30, augmented_epochs=100),
+                        cats_size=150, small_data_epochs=30),
     }
 )
 DEFAULT_PROFILE = "smoke"

@@ -1,0 +1,42 @@
+"""The catalogue in experiments/claims.py against the spec, ../shared/CLAIMS.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from experiments.claims import CATALOGUE, CLAIMS, SOURCES
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "CLAIMS.md"
+
+
+def spec_ids() -> list[str]:
+    """The ids in the first column of CLAIMS.md's tables (`arch.dlwp2.*` stands for several)."""
+    return re.findall(r"^\| ([a-z0-9_]+\.[a-z0-9_.*]+) \|", SPEC.read_text(), flags=re.MULTILINE)
+
+
+@pytest.mark.skipif(not SPEC.is_file(), reason=f"the claim catalogue's spec is not beside the project ({SPEC})")
+def test_every_claim_of_the_spec_is_in_the_catalogue():
+    ids = spec_ids()
+    assert len(ids) > 40
+    for claim_id in ids:
+        if claim_id.endswith(".*"):
+            assert any(c.startswith(claim_id[:-1]) for c in CLAIMS), f"{claim_id}: no claim in the catalogue"
+        else:
+            assert claim_id in CLAIMS, f"{claim_id}: in CLAIMS.md, missing from experiments/claims.py"
+    unlisted = [c for c in CLAIMS if c not in ids and not any(i.endswith(".*") and c.startswith(i[:-1]) for i in ids)]
+    assert unlisted == []
+
+
+def test_catalogue_is_well_formed():
+    assert len(CLAIMS) == len(CATALOGUE)  # ids are unique
+    for entry in CATALOGUE:
+        assert entry.statement and entry.source and entry.book, entry.id
+        assert entry.kind in {"exact", "property", "stochastic"}, entry.id
+        assert entry.section, entry.id
+        assert "notes-" not in entry.cited_source, f"{entry.id}: a study-notes key with no subject in SOURCES"
+        if entry.bands:
+            assert entry.kind == "stochastic" and entry.band_reason, f"{entry.id}: a band needs its reason"
+    assert set(SOURCES) >= {"DLwP1", "DLwP2", "HG", "TFT", "MLCC"}
