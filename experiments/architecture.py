@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Mapping, Sequence
 
 import keras
+import numpy as np
 
 from experiments import models
 from experiments.claims import Row, claim
@@ -57,3 +58,8 @@ def parameter_split(model: keras.Model) -> tuple[int, int]:
         return sum(int(keras.ops.size(w)) for w in weights)
 
     return size(model.trainable_weights), size(model.non_trainable_weights)
+
+
+def changed_tensors(before: Sequence[np.ndarray], after: Sequence[np.ndarray]) -> list[int]:
+    """Indices of the weight tensors that differ in any bit between two snapshots."""
+    return [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a.tobytes() != b.tobytes()]

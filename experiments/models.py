@@ -126,8 +126,8 @@ def cats_dogs_convnet_v2(size: int = 180) -> keras.Model:
     return keras.Model(inputs, outputs, name="cats_dogs_convnet_v2")
 
 
-def tfds_cnn(size: int = 160) -> keras.Model:
-    """Study notes (TFDS cats_vs_dogs): three 'same' convs with pooling and a softmax over 2 classes."""
+def tfds_cnn(size: int = 160, classes: int = 2) -> keras.Model:
+    """Study notes (TFDS cats_vs_dogs): three 'same' convs with pooling and a softmax over ``classes``."""
     return keras.Sequential(
         [
             keras.Input((size, size, 3)),
@@ -139,7 +139,7 @@ def tfds_cnn(size: int = 160) -> keras.Model:
             layers.MaxPooling2D(),  # (20, 20, 64)
             layers.Flatten(),  # (25600,)
             layers.Dense(512, activation="relu"),  # (512,)
-            layers.Dense(2, activation="softmax"),  # (2,)
+            layers.Dense(classes, activation="softmax"),  # (2,)
         ],
         name="tfds_cnn",
     )

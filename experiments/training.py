@@ -89,6 +89,25 @@ class Run:
         return self.entry / "best-model.keras"
 
 
+class LabelRangeError(ValueError):
+    """The labels do not fit the classifier's head; raised before any training."""
+
+
+def check_labels(model: keras.Model, labels: np.ndarray) -> None:
+    """Refuse labels the head cannot represent, in one line, instead of the framework's stack trace.
+
+    A softmax head of n units takes labels 0..n−1; a single sigmoid unit takes 0 and 1.
+    """
+    units = model.output_shape[-1]
+    low, high = int(np.min(labels)), int(np.max(labels))
+    allowed = 1 if units == 1 else units - 1
+    if low < 0 or high > allowed:
+        fix = f"Dense({high + 1}) with softmax" if units == 1 else f"Dense({high + 1})"
+        raise LabelRangeError(
+            f"labels run {low}..{high} but the model's head has {units} unit{'s' if units != 1 else ''}; use {fix}"
+        )
+
+
 def code_hash() -> str:
     digest = hashlib.sha256()
     for path in _CODE:
@@ -143,6 +162,7 @@ def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path,
          say: Callable[[str], None] | None) -> tuple[dict[str, list[float]], float]:
     seed_everything(spec.seed)
     model = spec.build()
+    check_labels(model, np.concatenate([arrays.y_train, arrays.y_val]))
     model.save_weights(workdir / "initial.weights.h5")
     optimizer = keras.optimizers.get(spec.optimizer)
     if spec.learning_rate is not None:

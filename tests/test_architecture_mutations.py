@@ -54,3 +54,18 @@ def test_changed_layer_is_named(claim_id: str, index: int, mutation: str) -> Non
 def test_unchanged_models_have_no_differences() -> None:
     for claim_id, build in BOOK_SUMMARIES.items():
         assert differences_from_book(claim_id, build()) == []
+
+
+def test_freeze_check_sees_a_base_left_trainable() -> None:
+    """The detector behind trans.freeze: with the base trainable, training changes its tensors."""
+    import numpy as np
+
+    from experiments import models
+    from experiments.architecture import changed_tensors
+
+    base = models.vgg16_base(32)
+    model = models.vgg16_classifier(base)  # base left trainable: the mistake trans.freeze must catch
+    before = base.get_weights()
+    model.compile(optimizer=keras.optimizers.RMSprop(2e-5), loss="binary_crossentropy")
+    model.fit(np.random.default_rng(0).random((8, 32, 32, 3), dtype=np.float32), np.arange(8) % 2, epochs=1, verbose=0)
+    assert len(changed_tensors(before, base.get_weights())) == 26  # every kernel and bias of the 13 convs
