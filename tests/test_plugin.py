@@ -281,3 +281,25 @@ def test_other_profiles_are_not_compared(pytester: pytest.Pytester, monkeypatch)
     result = pytester.runpytest("-p", "no:cacheprovider", "--fail-on-regression")
     assert results_of(pytester)["changes"] is None
     result.stdout.no_fnmatch_line("REGRESSION*")
+
+
+def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_first="import pytest\n@pytest.mark.claim('geom.valid')\ndef test_ok():\n    pass\n")
+    pytester.runpytest("-p", "no:cacheprovider")
+    earlier = run_dirs(pytester)[0]
+    earlier_page = (earlier / "report.html").read_text()
+    pytester.makepyfile(test_second=(
+        "import pytest\n"
+        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
+        "@pytest.mark.claim('geom.stride')\ndef test_b():\n    raise KeyboardInterrupt\n"
+        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
+    ))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_second.py")  # Ctrl-C, in its own process
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    results = results_of(pytester)
+    assert results["run"]["incomplete"] is True
+    verdicts = {c["id"]: c["verdict"] for c in results["claims"]}
+    assert verdicts["geom.same"] == "reproduced" and verdicts["geom.pool"] == "not_encoded"
+    assert "incomplete run" in (pytester.path / "reports" / "latest" / "report.html").read_text()
+    assert (earlier / "report.html").read_text() == earlier_page
