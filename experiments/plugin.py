@@ -1,4 +1,4 @@
-"""The pytest plugin: options, the `evidence` fixture, and the collector that writes the report.
+"""The pytest plugin: options, fixtures (`evidence`, `seeds`, `run_cache`, `progress`), and each check's record.
 
 State travels in one direction:
 
@@ -14,28 +14,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from experiments import environment, history
 from experiments.cache import CACHE_ENV, RunCache, default_cache_dir
 from experiments.claims import CLAIMS
+from experiments.collector import RECORD, Collector
 from experiments.evidence import Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
-from experiments.report import render, render_index
-from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
 
 # TensorFlow's C++ start-up chatter (CPU features, oneDNN) buries the test output; warnings stay.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-RECORD = "convnet_claims"  # the key of a phase record in report.user_properties
 EVIDENCE = pytest.StashKey[Evidence]()
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
 
@@ -128,7 +123,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     directory = _report_dir(config)
     _check_writable(directory)
-    config.pluginmanager.register(Collector(config, directory, hypothesis_settings), "convnet-claims-collector")
+    collector = Collector(config, directory, active_profile(config), seed_count(config), hypothesis_settings)
+    config.pluginmanager.register(collector, "convnet-claims-collector")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -240,131 +236,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             record.update(item.stash[EVIDENCE].payload())
         report.user_properties.append((RECORD, record))
     return report
-
-
-class Collector:
-    """Gathers the records of every check (from workers too) and writes the run once, at the end."""
-
-    def __init__(self, config: pytest.Config, directory: Path, hypothesis_settings: dict[str, Any]):
-        self.config = config
-        self.directory = directory
-        self.hypothesis_settings = hypothesis_settings
-        self.started = datetime.now(timezone.utc)
-        self.clock = time.monotonic()
-        self.tests: dict[str, dict[str, Any]] = {}
-        self.results: dict[str, Any] | None = None
-        self.run_dir: Path | None = None
-        self.regressions: list[dict[str, str]] = []
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        for key, record in report.user_properties:
-            if key == RECORD:
-                self._merge(record)
-
-    def _merge(self, record: dict[str, Any]) -> None:
-        test = self.tests.setdefault(record["test"], {
-            "claim": record["claim"], "test": record["test"], "verdict": None, "message": "",
-            "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [],
-        })
-        test["duration_s"] += record["duration_s"]
-        for key in ("measured", "figures", "departures", "notes"):
-            test[key] += record.get(key, [])
-        verdict = record["verdict"]
-        if verdict and (test["verdict"] is None or VERDICTS.index(verdict) < VERDICTS.index(test["verdict"])):
-            test["verdict"], test["message"] = verdict, record["message"]
-
-    def _run(self, exitstatus: int) -> dict[str, Any]:
-        profile = active_profile(self.config)
-        return {
-            "id": self.started.strftime("%Y%m%dT%H%M%SZ") + f"-{profile.name}",
-            "started": self.started.isoformat(timespec="seconds"),
-            "duration_s": round(time.monotonic() - self.clock, 2),
-            "profile": profile.name,
-            "profile_description": profile.describe(),
-            "seeds": seed_count(self.config),
-            "versions": environment.versions(),
-            "device": environment.device(),
-            "git_commit": environment.git_commit(self.config.rootpath),
-            "determinism": {
-                "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
-                "tf.config.experimental.enable_op_determinism": True,
-                "tf.config.experimental.enable_tensor_float_32_execution": False,
-                "hypothesis": self.hypothesis_settings,
-                "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),
-                "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "not set (oneDNN on for CPU)"),
-            },
-            "command": " ".join(self.config.invocation_params.args),
-            "exit_status": int(exitstatus),
-            "incomplete": int(exitstatus) == int(pytest.ExitCode.INTERRUPTED),
-        }
-
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.tests:  # no claim was checked (only the harness's own tests ran): nothing to report
-            return
-        tests = [t for t in self.tests.values() if t["verdict"] is not None]
-        for t in tests:
-            t["duration_s"] = round(t["duration_s"], 3)
-        self.results = build_results(self._run(exitstatus), tests)
-        summary = history.summarise(self.results)
-        past = history.load(self.directory)
-        before = history.previous_run(past, summary["profile"])
-        self.results["changes"] = history.changes(before, summary) if before else None
-
-        page = render(self.results)
-        self.run_dir = self._new_run_dir(self.results["run"]["id"])
-        _write_atomically(self.run_dir / "results.json", json.dumps(self.results, indent=1, ensure_ascii=False))
-        _write_atomically(self.run_dir / "report.html", page)
-        _point_latest(self.directory, self.run_dir)
-        history.append(self.directory, summary)
-        _write_atomically(self.directory / "index.html", render_index([*past, summary]))
-
-        if self.config.getoption("fail_on_regression") and self.results["changes"]:
-            self.regressions = history.regressions(self.results["changes"])
-            if self.regressions:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-    def _new_run_dir(self, run_id: str) -> Path:
-        for suffix in ["", *(f"-{n}" for n in range(2, 1000))]:
-            candidate = self.directory / f"{run_id}{suffix}"
-            try:
-                candidate.mkdir(parents=True)
-                return candidate
-            except FileExistsError:
-                continue
-        raise RuntimeError(f"{self.directory}: no free run directory for {run_id}")
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
-        if self.results is None:
-            return
-        write = terminalreporter.write_line
-        terminalreporter.section("convnet-claims")
-        for entry in self.results["claims"]:
-            if entry["verdict"] != "not_encoded":
-                write(f"{VERDICT_LABELS[entry['verdict']]:<23} {entry['id']}")
-        counts = verdict_counts(self.results["claims"])
-        write(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
-        write(f"report: {self.run_dir / 'report.html'}")
-        write(f"history: {self.directory / 'index.html'}")
-        if self.regressions:
-            changes = self.results["changes"]
-            versions = ", ".join(f"{k} {v[0]} → {v[1]}" for k, v in changes["versions"].items()) or "none"
-            for regression in self.regressions:
-                terminalreporter.write_line(
-                    f"REGRESSION {regression['id']}: reproduced in run {changes['previous_run']}, "
-                    f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}",
-                    red=True, bold=True,
-                )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _point_latest(directory: Path, run_dir: Path) -> None:
-    """Make DIR/latest a link to the newest run, replacing the old link in one step."""
-    temporary = directory / f".latest-{os.getpid()}"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(run_dir.name, target_is_directory=True)
-    os.replace(temporary, directory / "latest")

@@ -1,0 +1,155 @@
+"""The collector: gathers every check's record (from xdist workers too) and writes the run once.
+
+At session end it turns the records into results.json (the source of truth),
+renders report.html from it, points DIR/latest at the run, appends the run to
+the history and rewrites DIR/index.html, then prints the claims table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from experiments import environment, history
+from experiments.profiles import Profile
+from experiments.report import render, render_index
+from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
+
+RECORD = "convnet_claims"  # the key of a check's phase record in report.user_properties
+
+
+class Collector:
+    """Gathers the records of every check (from workers too) and writes the run once, at the end."""
+
+    def __init__(self, config: pytest.Config, directory: Path, profile: Profile, seeds: int,
+                 hypothesis_settings: dict[str, Any]):
+        self.config = config
+        self.directory = directory
+        self.profile = profile
+        self.seeds = seeds
+        self.hypothesis_settings = hypothesis_settings
+        self.started = datetime.now(timezone.utc)
+        self.clock = time.monotonic()
+        self.tests: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, Any] | None = None
+        self.run_dir: Path | None = None
+        self.regressions: list[dict[str, str]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, record in report.user_properties:
+            if key == RECORD:
+                self._merge(record)
+
+    def _merge(self, record: dict[str, Any]) -> None:
+        test = self.tests.setdefault(record["test"], {
+            "claim": record["claim"], "test": record["test"], "verdict": None, "message": "",
+            "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [],
+        })
+        test["duration_s"] += record["duration_s"]
+        for key in ("measured", "figures", "departures", "notes"):
+            test[key] += record.get(key, [])
+        verdict = record["verdict"]
+        if verdict and (test["verdict"] is None or VERDICTS.index(verdict) < VERDICTS.index(test["verdict"])):
+            test["verdict"], test["message"] = verdict, record["message"]
+
+    def _run(self, exitstatus: int) -> dict[str, Any]:
+        profile = self.profile
+        return {
+            "id": self.started.strftime("%Y%m%dT%H%M%SZ") + f"-{profile.name}",
+            "started": self.started.isoformat(timespec="seconds"),
+            "duration_s": round(time.monotonic() - self.clock, 2),
+            "profile": profile.name,
+            "profile_description": profile.describe(),
+            "seeds": self.seeds,
+            "versions": environment.versions(),
+            "device": environment.device(),
+            "git_commit": environment.git_commit(self.config.rootpath),
+            "determinism": {
+                "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
+                "tf.config.experimental.enable_op_determinism": True,
+                "tf.config.experimental.enable_tensor_float_32_execution": False,
+                "hypothesis": self.hypothesis_settings,
+                "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),
+                "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "not set (oneDNN on for CPU)"),
+            },
+            "command": " ".join(self.config.invocation_params.args),
+            "exit_status": int(exitstatus),
+            "incomplete": int(exitstatus) == int(pytest.ExitCode.INTERRUPTED),
+        }
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.tests:  # no claim was checked (only the harness's own tests ran): nothing to report
+            return
+        tests = [t for t in self.tests.values() if t["verdict"] is not None]
+        for t in tests:
+            t["duration_s"] = round(t["duration_s"], 3)
+        self.results = build_results(self._run(exitstatus), tests)
+        summary = history.summarise(self.results)
+        past = history.load(self.directory)
+        before = history.previous_run(past, summary["profile"])
+        self.results["changes"] = history.changes(before, summary) if before else None
+
+        page = render(self.results)
+        self.run_dir = self._new_run_dir(self.results["run"]["id"])
+        _write_atomically(self.run_dir / "results.json", json.dumps(self.results, indent=1, ensure_ascii=False))
+        _write_atomically(self.run_dir / "report.html", page)
+        _point_latest(self.directory, self.run_dir)
+        history.append(self.directory, summary)
+        _write_atomically(self.directory / "index.html", render_index([*past, summary]))
+
+        if self.config.getoption("fail_on_regression") and self.results["changes"]:
+            self.regressions = history.regressions(self.results["changes"])
+            if self.regressions:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _new_run_dir(self, run_id: str) -> Path:
+        for suffix in ["", *(f"-{n}" for n in range(2, 1000))]:
+            candidate = self.directory / f"{run_id}{suffix}"
+            try:
+                candidate.mkdir(parents=True)
+                return candidate
+            except FileExistsError:
+                continue
+        raise RuntimeError(f"{self.directory}: no free run directory for {run_id}")
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.results is None:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("convnet-claims")
+        for entry in self.results["claims"]:
+            if entry["verdict"] != "not_encoded":
+                write(f"{VERDICT_LABELS[entry['verdict']]:<23} {entry['id']}")
+        counts = verdict_counts(self.results["claims"])
+        write(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
+        write(f"report: {self.run_dir / 'report.html'}")
+        write(f"history: {self.directory / 'index.html'}")
+        if self.regressions:
+            changes = self.results["changes"]
+            versions = ", ".join(f"{k} {v[0]} → {v[1]}" for k, v in changes["versions"].items()) or "none"
+            for regression in self.regressions:
+                terminalreporter.write_line(
+                    f"REGRESSION {regression['id']}: reproduced in run {changes['previous_run']}, "
+                    f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}",
+                    red=True, bold=True,
+                )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _point_latest(directory: Path, run_dir: Path) -> None:
+    """Make DIR/latest a link to the newest run, replacing the old link in one step."""
+    temporary = directory / f".latest-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(run_dir.name, target_is_directory=True)
+    os.replace(temporary, directory / "latest")
