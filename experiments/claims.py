@@ -697,6 +697,16 @@ _VISUALISATION = (
         ),
         source="DLwP1 5.4.1 [P]; MLCC (notes-mlcc); DLwP2 softens it to \"almost all\"",
         book="—",
+        bands={
+            "blank channels after the first conv layer": Band(high=0.10),
+            "blank channels: last conv layer minus first": Band(low=0.05),
+        },
+        band_reason=(
+            "Measured on the trained cats-vs-dogs convnet of section 4, over 200 validation images: a channel "
+            "is blank on an image when its whole map is zero. \"All filters respond\" in the first layer is read "
+            "as at most 10% blank (DLwP2's \"almost all\"), and \"more and more are blank\" as the last conv "
+            "layer having at least 5 points more blank channels than the first."
+        ),
     ),
     Claim(
         id="vis.filters",
