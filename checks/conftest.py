@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from experiments import data
-from experiments.training import Arrays
+from experiments.training import Arrays, TrainSpec, train
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,32 @@ def fashion_book_split(fashion_mnist) -> Arrays:
 def fashion_test(fashion_mnist) -> tuple[np.ndarray, np.ndarray]:
     _, (x_test, y_test) = fashion_mnist
     return scaled(x_test), y_test
+
+
+# --- the book's small cats-vs-dogs set, and the plain convnet trained on it (DLwP1 5.2) ----
+
+@pytest.fixture(scope="session")
+def cats_vs_dogs(profile, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{split: (x float32 in [0, 1], y)} at the profile's size: ImageDataGenerator(rescale=1./255)."""
+    arrays = data.load_cats_vs_dogs(profile.cats_size, run_cache.root / "datasets")
+    return {split: ((x / 255.0).astype("float32"), y) for split, (x, y) in arrays.items()}
+
+
+@pytest.fixture(scope="session")
+def cats_train_val(cats_vs_dogs) -> Arrays:
+    return Arrays(*cats_vs_dogs["train"], *cats_vs_dogs["validation"])
+
+
+def cats_convnet_spec(profile, seed: int) -> TrainSpec:
+    """DLwP1 5.2's plain run: RMSprop(1e-4), batch 20, binary cross-entropy, at the profile's size and epochs."""
+    return TrainSpec(
+        model="cats_dogs_convnet", model_args={"size": profile.cats_size},
+        data=f"cats_vs_dogs_small/{profile.cats_size}px", loss="binary_crossentropy",
+        epochs=profile.small_data_epochs, batch_size=20, seed=seed, optimizer="rmsprop", learning_rate=1e-4,
+    )
+
+
+@pytest.fixture(scope="session")
+def plain_runs(profile, seeds, cats_train_val, run_cache, progress):
+    """The plain convnet, once per seed: over.small_data judges its curves, vis.sparsity its activations."""
+    return [train(cats_convnet_spec(profile, seed), cats_train_val, run_cache, progress) for seed in seeds]

@@ -11,36 +11,9 @@ import keras
 import numpy as np
 import pytest
 
-from experiments import data, figures, models
+from experiments import figures, models
 from experiments.claims import claim
 from experiments.stats import judge
-from experiments.training import Arrays, TrainSpec, train
-
-
-@pytest.fixture(scope="module")
-def cats_vs_dogs(profile, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{split: (x float32 in [0, 1], y)} at the profile's size: ImageDataGenerator(rescale=1./255)."""
-    arrays = data.load_cats_vs_dogs(profile.cats_size, run_cache.root / "datasets")
-    return {split: ((x / 255.0).astype("float32"), y) for split, (x, y) in arrays.items()}
-
-
-@pytest.fixture(scope="module")
-def train_val(cats_vs_dogs) -> Arrays:
-    return Arrays(*cats_vs_dogs["train"], *cats_vs_dogs["validation"])
-
-
-def convnet_spec(profile, seed: int) -> TrainSpec:
-    """DLwP1 5.2's plain run: RMSprop(1e-4), batch 20, binary cross-entropy."""
-    return TrainSpec(
-        model="cats_dogs_convnet", model_args={"size": profile.cats_size},
-        data=f"cats_vs_dogs_small/{profile.cats_size}px", loss="binary_crossentropy",
-        epochs=profile.small_data_epochs, batch_size=20, seed=seed, optimizer="rmsprop", learning_rate=1e-4,
-    )
-
-
-@pytest.fixture(scope="module")
-def plain_runs(profile, seeds, train_val, run_cache, progress):
-    return [train(convnet_spec(profile, seed), train_val, run_cache, progress) for seed in seeds]
 
 
 def record_departures(evidence, profile) -> None:
