@@ -7,8 +7,13 @@ for the default arguments. Pretrained bases come from `keras.applications`;
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import keras
 from keras import layers
+
+from experiments.weights import imagenet_weights
 
 
 def fashion_cnn() -> keras.Model:
@@ -176,6 +181,75 @@ def mobilenet_v2_classifier(base: keras.Model) -> keras.Model:
     x = layers.GlobalAveragePooling2D()(x)  # (1280,)
     outputs = layers.Dense(1)(x)  # (1,)
     return keras.Model(inputs, outputs, name="mobilenet_v2_classifier")
+
+
+@dataclass(frozen=True)
+class PretrainedBase:
+    """A base of section 5: its builder, the input its weights expect, the block fine-tuning unfreezes."""
+
+    build: Callable[[int, str | None], keras.Model]  # (size, weights path or None) → no-top base
+    scale: float  # pixels in [0, 1] → scale · x + offset is what the base reads
+    offset: float
+    top_block: str  # the first layer of the top block (DLwP1 5.3: block5_conv1)
+
+
+PRETRAINED_BASES = {
+    # DLwP1 5.3 feeds VGG16 pixels in [0, 1] (rescale=1./255), not Keras' caffe preprocessing: kept as printed.
+    "vgg16": PretrainedBase(vgg16_base, 1.0, 0.0, "block5_conv1"),
+    # MobileNet reads [-1, 1] (keras.applications.mobilenet.preprocess_input). Its top block is the
+    # last stage, at the lowest resolution, as block5 is VGG16's: depthwise-separable blocks 12 and 13.
+    "mobilenet_0.25": PretrainedBase(
+        lambda size, weights: keras.applications.MobileNet(
+            input_shape=(size, size, 3), alpha=0.25, include_top=False, weights=weights),
+        2.0, -1.0, "conv_dw_12",
+    ),
+}
+
+
+def pretrained_base(base: str, size: int, pretrained: bool = True) -> keras.Model:
+    """The no-top ``base`` with its verified ImageNet weights, or random ones when ``pretrained=False``."""
+    return PRETRAINED_BASES[base].build(size, str(imagenet_weights(base)) if pretrained else None)
+
+
+def extraction_head(feature_shape: tuple[int, int, int]) -> keras.Model:
+    """DLwP1 5.3's classifier for fast feature extraction, on features computed once by the base."""
+    return keras.Sequential(
+        [
+            keras.Input(tuple(feature_shape)),  # (4, 4, 512) for VGG16 at 150 px
+            layers.Flatten(),  # (8192,)
+            layers.Dense(256, activation="relu"),  # (256,)
+            layers.Dropout(0.5),
+            layers.Dense(1, activation="sigmoid"),  # (1,)
+        ],
+        name="extraction_head",
+    )
+
+
+def pretrained_classifier(base: str, size: int, augment: bool = False, fine_tune: bool = False,
+                          pretrained: bool = True) -> keras.Model:
+    """DLwP1 5.3's end-to-end model: (augmentation) → base → Flatten → Dense(256) → Dense(1).
+
+    The base is frozen; ``fine_tune=True`` unfreezes its top block, as the book
+    unfreezes block5. The base runs in inference mode, so batch normalisation
+    (MobileNet) keeps its ImageNet statistics even where it is unfrozen, as TFT does.
+    """
+    spec = PRETRAINED_BASES[base]
+    conv_base = pretrained_base(base, size, pretrained)
+    conv_base.trainable = fine_tune
+    if fine_tune:
+        names = [layer.name for layer in conv_base.layers]
+        for layer in conv_base.layers[: names.index(spec.top_block)]:
+            layer.trainable = False
+    inputs = keras.Input((size, size, 3))
+    x = inputs
+    for augmentation in book_augmentation() if augment else []:
+        x = augmentation(x)
+    x = layers.Rescaling(spec.scale, spec.offset)(x)
+    x = conv_base(x, training=False)  # (4, 4, 512) for VGG16 at 150 px; (4, 4, 256) for MobileNet at 128
+    x = layers.Flatten()(x)
+    x = layers.Dense(256, activation="relu")(x)  # (256,)
+    outputs = layers.Dense(1, activation="sigmoid")(x)  # (1,)
+    return keras.Model(inputs, outputs, name=f"{base}_classifier")
 
 
 def feature_head(feature_shape: tuple[int, int, int], reduce: str) -> keras.Model:

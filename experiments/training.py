@@ -42,6 +42,7 @@ class TrainSpec:
     metrics: tuple[str, ...] = ("accuracy",)
     early_stopping_patience: int | None = None  # with restore_best_weights=True, as HG 8-2
     checkpoint: bool = False  # ModelCheckpoint(save_best_only=True) of the best model
+    start_from: TrainSpec | None = None  # a run whose final weights this one starts from (fine-tuning)
 
     def build(self) -> keras.Model:
         return getattr(models, self.model)(**self.model_args)
@@ -158,11 +159,13 @@ class EpochProgress(keras.callbacks.Callback):
         self.say(f"{self.label}: done in {time.monotonic() - self.started:.0f} s")
 
 
-def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path,
-         say: Callable[[str], None] | None) -> tuple[dict[str, list[float]], float]:
+def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path, say: Callable[[str], None] | None,
+         start: Run | None) -> tuple[dict[str, list[float]], float]:
     seed_everything(spec.seed)
     model = spec.build()
     check_labels(model, np.concatenate([arrays.y_train, arrays.y_val]))
+    if start is not None:
+        model.load_weights(start.entry / "final.weights.h5")
     model.save_weights(workdir / "initial.weights.h5")
     optimizer = keras.optimizers.get(spec.optimizer)
     if spec.learning_rate is not None:
@@ -188,8 +191,11 @@ def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path,
 def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None) -> Run:
     """The run of ``spec`` on ``arrays``: read from the cache, or trained and stored there.
 
-    ``say``, when given, receives a few progress lines while a run trains.
+    ``say``, when given, receives a few progress lines while a run trains. A
+    spec with ``start_from`` first gets that run (trained if need be) and starts
+    from its final weights.
     """
+    start = train(spec.start_from, arrays, cache, say) if spec.start_from is not None else None
     key = cache_key(spec, arrays)
     with cache.lock(key):
         entry = cache.get(key)
@@ -198,7 +204,7 @@ def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str],
             return Run(spec, meta["history"], meta["seconds"], entry, from_cache=True)
         with tempfile.TemporaryDirectory() as scratch:
             workdir = Path(scratch)
-            history, seconds = _fit(spec, arrays, workdir, say)
+            history, seconds = _fit(spec, arrays, workdir, say, start)
             (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history, "seconds": seconds}))
             entry = cache.put(key, {p.name: p for p in workdir.iterdir()})
         return Run(spec, history, seconds, entry, from_cache=False)

@@ -1,0 +1,111 @@
+"""ImageNet weights for the pretrained bases: from known places, verified before any model uses them.
+
+A base called "pretrained" must carry the published weights and nothing else:
+a file that is missing, truncated or altered stops the run with a line that
+names it and says what to do; the suite never falls back to random weights.
+
+The file is looked for, in order, in ``$IMAGENET_WEIGHTS_DIR``, in the offline
+copy in ``../shared/datasets/imagenet_weights``, in the Keras cache
+(``$KERAS_HOME/models``), and finally downloaded from Keras' own address into
+that cache (for users with a network).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from experiments.data import DatasetError
+
+KERAS_WEIGHTS = "https://storage.googleapis.com/tensorflow/keras-applications"
+SHARED_WEIGHTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "imagenet_weights"
+
+
+class WeightsError(DatasetError):
+    """Pretrained weights are missing or damaged; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    name: str
+    digest: str  # as Keras publishes it: SHA-256 (64 hex digits) or MD5 (32)
+    url: str
+    size: int | None = None  # bytes, where known: a truncated download fails here first
+
+    @property
+    def algorithm(self) -> str:
+        return "sha256" if len(self.digest) == 64 else "md5"
+
+
+IMAGENET_NO_TOP = {
+    # keras.applications.MobileNet(alpha=0.25, include_top=False, weights="imagenet"); 218,544 parameters.
+    "mobilenet_0.25": WeightsFile(
+        "mobilenet_2_5_224_tf_no_top.h5",
+        "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf",
+        f"{KERAS_WEIGHTS}/mobilenet/mobilenet_2_5_224_tf_no_top.h5",
+        size=2_108_140,
+    ),
+    # keras.applications.VGG16(include_top=False, weights="imagenet"): Keras publishes an MD5 for it.
+    "vgg16": WeightsFile(
+        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+        "6d6bbae143d832006294945121d1f1fc",
+        f"{KERAS_WEIGHTS}/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    ),
+}
+
+
+def keras_models_dir() -> Path:
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models"
+
+
+def weights_places() -> list[tuple[str, Path]]:
+    places = []
+    if os.environ.get("IMAGENET_WEIGHTS_DIR"):
+        places.append(("$IMAGENET_WEIGHTS_DIR", Path(os.environ["IMAGENET_WEIGHTS_DIR"])))
+    places.append(("the offline copy", SHARED_WEIGHTS))
+    places.append(("the Keras cache", keras_models_dir()))
+    return places
+
+
+def verify(path: Path, expected: WeightsFile) -> Path:
+    """``path`` if its size and digest are the published ones; a WeightsError naming it otherwise."""
+    remedy = (f"delete it so that it is downloaded again from {expected.url}, or put the published file "
+              f"in $IMAGENET_WEIGHTS_DIR")
+    size = path.stat().st_size
+    if expected.size is not None and size != expected.size:
+        raise WeightsError(f"{path}: {size:,} bytes, the published file has {expected.size:,}: truncated or "
+                           f"not {expected.name}; {remedy}")
+    digest = hashlib.new(expected.algorithm, path.read_bytes()).hexdigest()
+    if digest != expected.digest:
+        raise WeightsError(f"{path}: {expected.algorithm.upper()} {digest}, the published file's is "
+                           f"{expected.digest}: damaged or altered; {remedy}")
+    return path
+
+
+def imagenet_weights(base: str) -> Path:
+    """The verified ImageNet weights file of ``base`` (a key of IMAGENET_NO_TOP).
+
+    The first place that holds the file decides: a damaged file there is an
+    error, not a reason to look further.
+    """
+    if base not in IMAGENET_NO_TOP:
+        raise ValueError(f"no ImageNet weights known for {base!r}; known: {', '.join(IMAGENET_NO_TOP)}")
+    expected = IMAGENET_NO_TOP[base]
+    places = weights_places()
+    for _, directory in places:
+        if (directory / expected.name).is_file():
+            return verify(directory / expected.name, expected)
+    import keras
+
+    try:
+        downloaded = keras.utils.get_file(expected.name, expected.url, cache_subdir="models")
+    except Exception as error:  # no network, a refused connection, a proxy's error page
+        looked = ", ".join(f"{label} ({directory})" for label, directory in places)
+        raise WeightsError(
+            f"{expected.name}: not in {looked}, and the download from {expected.url} failed "
+            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); put the file in "
+            f"$IMAGENET_WEIGHTS_DIR"
+        ) from None
+    return verify(Path(downloaded), expected)
