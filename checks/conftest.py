@@ -36,11 +36,24 @@ def fashion_test(fashion_mnist) -> tuple[np.ndarray, np.ndarray]:
 
 # --- the book's small cats-vs-dogs set, and the plain convnet trained on it (DLwP1 5.2) ----
 
+def cats_vs_dogs_at(size: int, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{split: (x float32 in [0, 1], y)} at ``size``: ImageDataGenerator(rescale=1./255)."""
+    arrays = data.load_cats_vs_dogs(size, run_cache.root / "datasets")
+    return {split: ((x / 255.0).astype("float32"), y) for split, (x, y) in arrays.items()}
+
+
 @pytest.fixture(scope="session")
 def cats_vs_dogs(profile, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{split: (x float32 in [0, 1], y)} at the profile's size: ImageDataGenerator(rescale=1./255)."""
-    arrays = data.load_cats_vs_dogs(profile.cats_size, run_cache.root / "datasets")
-    return {split: ((x / 255.0).astype("float32"), y) for split, (x, y) in arrays.items()}
+    """The photographs at the size of the from-scratch convnet (section 4)."""
+    return cats_vs_dogs_at(profile.cats_size, run_cache)
+
+
+@pytest.fixture(scope="session")
+def cats_vs_dogs_for_transfer(profile, run_cache, cats_vs_dogs) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The photographs at the size of the pretrained base's input (section 5)."""
+    if profile.transfer_size == profile.cats_size:
+        return cats_vs_dogs
+    return cats_vs_dogs_at(profile.transfer_size, run_cache)
 
 
 @pytest.fixture(scope="session")

@@ -759,6 +759,12 @@ _VISUALISATION = (
         ),
         source="DLwP1 5.4.3 [O][P]",
         book="VGG16 on the elephant photo: printed 0.909 African elephant (prose 92.5%)",
+        bands={"share of the heatmap inside the object's box (25% of the canvas)": Band(low=0.50)},
+        band_reason=(
+            "A Fashion-MNIST item (28×28) sits at a random place on a 56×56 canvas with clutter, so its box "
+            "covers a quarter of the canvas: a heatmap that ignores the object puts about 25% of its mass there. "
+            "\"Localises the evidence\" is read as at least twice that, on average over 500 test canvases."
+        ),
     ),
     Claim(
         id="vis.trained_filters",
@@ -769,6 +775,18 @@ _VISUALISATION = (
         ),
         source="HG 8-3 [P]; notes-fashion",
         book="—",
+        bands={
+            "share of first-layer kernels with a spatial arrangement, trained": Band(low=0.30),
+            "share of first-layer kernels with a spatial arrangement, trained minus untrained": Band(low=0.15),
+        },
+        band_reason=(
+            "A kernel has a spatial arrangement when the summed squared differences of its neighbouring weights "
+            "lie outside the central 90% of the same sum over 2,000 shuffles of its own nine weights (smoother "
+            "like an edge or blob, or rougher like a checkerboard). Kernels of independent random weights, as "
+            "initialised, are arranged 10% of the time by construction; \"show structure\" is read as at least "
+            "30% of the trained kernels, and at least 15 points above the untrained ones of the same run. (The "
+            "spread of the weights, the other half of the book's picture, is train.hg.weights_spread.)"
+        ),
     ),
 )
 
