@@ -34,6 +34,20 @@ def fashion_test(fashion_mnist) -> tuple[np.ndarray, np.ndarray]:
     return scaled(x_test), y_test
 
 
+def hg_spec(seed: int) -> TrainSpec:
+    """HG 8-2's training: Adam, batch 32, EarlyStopping(patience=2, restore_best_weights=True), checkpoint."""
+    return TrainSpec(
+        model="fashion_cnn", data="fashion_mnist/book_split", loss="sparse_categorical_crossentropy",
+        epochs=20, batch_size=32, seed=seed, optimizer="adam", early_stopping_patience=2, checkpoint=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def hg_runs(fashion_book_split, seeds, run_cache, progress):
+    """The Fashion-MNIST CNN, once per seed: section 3 judges its training, section 6 its kernels."""
+    return [train(hg_spec(seed), fashion_book_split, run_cache, progress) for seed in seeds]
+
+
 # --- the book's small cats-vs-dogs set, and the plain convnet trained on it (DLwP1 5.2) ----
 
 def cats_vs_dogs_at(size: int, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:

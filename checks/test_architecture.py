@@ -43,7 +43,7 @@ def test_summary_matches_book(summarised: str, evidence) -> None:
 @pytest.mark.claim("arch.dlwp1.no_max_pool")
 def test_dense_on_unpooled_map(evidence) -> None:
     book = claim("arch.dlwp1.no_max_pool").numbers
-    last_map = models.mnist_convnet(pooling=False, classifier=False).layers[-1].output.shape[1:]  # (22, 22, 64)
+    last_map = models.mnist_convnet("none", classifier=False).layers[-1].output.shape[1:]  # (22, 22, 64)
     flat = evidence.measure("values in the last map", math.prod(last_map), book["flat_values"])
     dense = keras.layers.Dense(512)
     dense.build((None, flat))

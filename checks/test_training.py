@@ -21,18 +21,6 @@ from experiments.stats import judge
 from experiments.training import Arrays, TrainSpec, train
 
 
-def hg_spec(seed: int) -> TrainSpec:
-    return TrainSpec(
-        model="fashion_cnn", data="fashion_mnist/book_split", loss="sparse_categorical_crossentropy",
-        epochs=20, batch_size=32, seed=seed, optimizer="adam", early_stopping_patience=2, checkpoint=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def hg_runs(fashion_book_split, seeds, run_cache, progress):
-    return [train(hg_spec(seed), fashion_book_split, run_cache, progress) for seed in seeds]
-
-
 def record_provenance(evidence, runs) -> None:
     cached = sum(r.from_cache for r in runs)
     evidence.note(

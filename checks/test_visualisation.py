@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.patches import Rectangle
 
 from experiments import figures, probes
+from experiments.canvas import place_on_canvas
 from experiments.claims import claim
+from experiments.gradcam import gradcam, share_inside
 from experiments.stats import judge
+from experiments.training import Arrays, TrainSpec, train
 
 SPARSITY_IMAGES = 200  # validation images the activations are measured on
 
@@ -51,3 +55,109 @@ def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, evidence) -> None:
                     "ReLU): pooling keeps the maximum of each window, so it adds no zeros of its own.")
     failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.sparsity: " + "; ".join(failed)
+
+
+# --- vis.trained_filters ------------------------------------------------------------------
+
+def first_kernels(model) -> np.ndarray:
+    """The first conv layer's kernels as (filters, 3, 3): HG 8-3's conv_weights[:, :, 0, i]."""
+    return np.moveaxis(model.layers[0].get_weights()[0][:, :, 0, :], -1, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.claim("vis.trained_filters")
+def test_trained_kernels_have_structure(hg_runs, evidence) -> None:
+    the_claim = claim("vis.trained_filters")
+    trained_name, difference_name = the_claim.bands
+    shares = {"trained": [], "untrained": []}
+    for run in hg_runs:
+        for state, weights in (("trained", "final"), ("untrained", "initial")):
+            shares[state].append(float(np.mean(probes.arranged(first_kernels(run.model(weights))))))
+    judgements = [
+        judge(trained_name, shares["trained"], the_claim.bands[trained_name]),
+        judge(difference_name, np.subtract(shares["trained"], shares["untrained"]), the_claim.bands[difference_name]),
+    ]
+    for judgement in judgements:
+        evidence.judged(judgement)
+    evidence.measure("share of untrained kernels with a spatial arrangement, per seed (10% expected by chance)",
+                     shares["untrained"])
+    first = hg_runs[0]
+    for state, weights in (("trained", "final"), ("untrained", "initial")):
+        evidence.figure(f"First-layer kernels, {state} (seed {first.spec.seed})",
+                        figures.image_grid(first_kernels(first.model(weights)), 2, 16, vmin=-0.5, vmax=0.5),
+                        "The 32 kernels of the Fashion-MNIST CNN's first conv layer on HG 8-3's colour scale "
+                        "(vmin −0.5, vmax 0.5).")
+    failed = [j.describe() for j in judgements if not j.holds]
+    assert not failed, "vis.trained_filters: " + "; ".join(failed)
+
+
+# --- vis.gradcam --------------------------------------------------------------------------
+
+CANVAS = 56  # side of the canvas an item of 28×28 is placed on: its box is a quarter of the canvas
+CANVAS_TEST_IMAGES = 500
+
+
+@pytest.fixture(scope="module")
+def canvases(fashion_book_split, fashion_test) -> tuple[Arrays, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(training and validation canvases, (test canvases, labels, boxes)) from the book's Fashion-MNIST split."""
+    split = fashion_book_split
+    x_train, _ = place_on_canvas(split.x_train[:10_000, ..., 0], CANVAS, seed=0)
+    x_val, _ = place_on_canvas(split.x_val[:2_000, ..., 0], CANVAS, seed=1)
+    x_test, boxes = place_on_canvas(fashion_test[0][:CANVAS_TEST_IMAGES, ..., 0], CANVAS, seed=2)
+    return (Arrays(x_train, split.y_train[:10_000], x_val, split.y_val[:2_000]),
+            (x_test, fashion_test[1][:CANVAS_TEST_IMAGES], boxes))
+
+
+@pytest.fixture(scope="module")
+def canvas_runs(canvases, seeds, run_cache, progress):
+    arrays, _ = canvases
+    return [train(TrainSpec(model="canvas_convnet", model_args={"size": CANVAS},
+                            data=f"fashion_mnist/book_split, 10,000 + 2,000 items on {CANVAS}px cluttered canvases",
+                            loss="sparse_categorical_crossentropy", epochs=5, batch_size=64, seed=seed),
+                  arrays, run_cache, progress)
+            for seed in seeds]
+
+
+def gradcam_overlays(canvases: np.ndarray, heatmaps: np.ndarray, boxes: np.ndarray):
+    figure = figures.new_figure(8, 2.2)
+    for axis, canvas, heat, (top, left, bottom, right) in zip(figure.subplots(1, 6), canvases, heatmaps, boxes):
+        axis.imshow(canvas[..., 0], cmap="gray")
+        axis.imshow(heat, cmap="jet", alpha=0.45, extent=(-0.5, CANVAS - 0.5, CANVAS - 0.5, -0.5))
+        axis.add_patch(Rectangle((left - 0.5, top - 0.5), right - left, bottom - top, fill=False, color="white"))
+        axis.axis("off")
+    return figure
+
+
+@pytest.mark.slow
+@pytest.mark.claim("vis.gradcam")
+def test_gradcam_falls_on_the_object(canvas_runs, canvases, evidence) -> None:
+    the_claim = claim("vis.gradcam")
+    (statistic, band), = the_claim.bands.items()
+    _, (x_test, y_test, boxes) = canvases
+    shares, chance, accuracy = [], [], []
+    for run in canvas_runs:
+        heatmaps, predicted = gradcam(run.model(), "last_conv", x_test)
+        shares.append(float(np.mean(share_inside(heatmaps, boxes, CANVAS))))
+        accuracy.append(float(np.mean(predicted == y_test)))
+        # The control: heatmaps that know nothing of the image, in Grad-CAM's place.
+        noise = np.random.default_rng(run.spec.seed).random(heatmaps.shape)
+        chance.append(float(np.mean(share_inside(noise, boxes, CANVAS))))
+    judgement = judge(statistic, shares, band)
+    control = judge(statistic, chance, band)
+    evidence.judged(judgement)
+    evidence.measure("the same share for random heatmaps in place of Grad-CAM (a control that must fail the band), "
+                     "per seed", chance)
+    evidence.measure("test accuracy on the canvases, per seed", accuracy)
+    evidence.departure(
+        "Not VGG16 on the elephant photograph (whose weights cannot be downloaded offline, and whose single image "
+        "gives no number to judge): a small convnet ending in global average pooling, trained on Fashion-MNIST "
+        f"items placed at random on {CANVAS}×{CANVAS} canvases with clutter, so that the object's box is known; "
+        f"the book's recipe on its last conv layer, for the predicted class, over {CANVAS_TEST_IMAGES} test canvases."
+    )
+    first = canvas_runs[0]
+    heatmaps, _ = gradcam(first.model(), "last_conv", x_test[:6])
+    evidence.figure("Grad-CAM on test canvases", gradcam_overlays(x_test[:6], heatmaps, boxes[:6]),
+                    f"Seed {first.spec.seed}: the heatmap of the predicted class over the canvas; the white box is "
+                    "where the item was placed.")
+    assert not control.holds, f"vis.gradcam: random heatmaps pass too ({control.describe()}): the check cannot tell"
+    assert judgement.holds, f"vis.gradcam: {judgement.describe()}"

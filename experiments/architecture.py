@@ -14,7 +14,7 @@ from experiments.claims import Row, claim
 BOOK_SUMMARIES: Mapping[str, Callable[[], keras.Model]] = {
     "arch.hg.fashion_cnn": models.fashion_cnn,
     "arch.dlwp1.mnist_convnet": models.mnist_convnet,
-    "arch.dlwp1.no_max_pool": lambda: models.mnist_convnet(pooling=False, classifier=False),
+    "arch.dlwp1.no_max_pool": lambda: models.mnist_convnet("none", classifier=False),
     "arch.dlwp1.cats_dogs_convnet": models.cats_dogs_convnet,
     "arch.tfds.cnn160": models.tfds_cnn,
     "arch.dlwp1.vgg16_base": models.vgg16_base,

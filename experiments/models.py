@@ -34,18 +34,34 @@ def fashion_cnn() -> keras.Model:
     )
 
 
-def mnist_convnet(pooling: bool = True, classifier: bool = True) -> keras.Model:
-    """DLwP1 5.1: the MNIST convnet; ``pooling=False, classifier=False`` is its "model_no_max_pool"."""
+DOWNSAMPLING = ("max", "average", "strides", "none")
+
+
+def mnist_convnet(downsampling: str = "max", classifier: bool = True) -> keras.Model:
+    """DLwP1 5.1: the MNIST convnet, and the alternatives to its max pooling that 5.1.2 weighs.
+
+    ``downsampling`` replaces its two MaxPooling2D(2): "average" by
+    AveragePooling2D(2), "strides" by strides=2 in the conv layer before,
+    "none" leaves them out; with ``classifier=False`` that is the book's
+    "model_no_max_pool".
+    """
+    if downsampling not in DOWNSAMPLING:
+        raise ValueError(f"downsampling must be one of {DOWNSAMPLING}, not {downsampling!r}")
+    poolings = {"max": layers.MaxPooling2D, "average": layers.AveragePooling2D}
+
+    def conv(filters: int, downsample: bool) -> layers.Layer:
+        return layers.Conv2D(filters, 3, strides=2 if downsample and downsampling == "strides" else 1, activation="relu")
+
     def pool() -> list[layers.Layer]:  # a new layer at each place: a Sequential must not reuse one
-        return [layers.MaxPooling2D(2)] if pooling else []
+        return [poolings[downsampling](2)] if downsampling in poolings else []
 
     stack = [
         keras.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, activation="relu"),  # (26, 26, 32)
+        conv(32, downsample=True),  # (26, 26, 32); strides: (13, 13, 32)
         *pool(),  # (13, 13, 32)
-        layers.Conv2D(64, 3, activation="relu"),  # (11, 11, 64); no pooling: (24, 24, 64)
+        conv(64, downsample=True),  # (11, 11, 64); strides: (6, 6, 64); none: (24, 24, 64)
         *pool(),  # (5, 5, 64)
-        layers.Conv2D(64, 3, activation="relu"),  # (3, 3, 64); no pooling: (22, 22, 64)
+        conv(64, downsample=False),  # (3, 3, 64); strides: (4, 4, 64); none: (22, 22, 64)
     ]
     if classifier:
         stack += [
@@ -53,7 +69,8 @@ def mnist_convnet(pooling: bool = True, classifier: bool = True) -> keras.Model:
             layers.Dense(64, activation="relu"),  # (64,)
             layers.Dense(10, activation="softmax"),  # (10,)
         ]
-    return keras.Sequential(stack, name="mnist_convnet" if pooling else "mnist_no_max_pool")
+    names = {"max": "mnist_convnet", "none": "mnist_no_max_pool"}
+    return keras.Sequential(stack, name=names.get(downsampling, f"mnist_convnet_{downsampling}"))
 
 
 def mnist_convnet_v2(pooling: bool = True) -> keras.Model:
@@ -250,6 +267,27 @@ def pretrained_classifier(base: str, size: int, augment: bool = False, fine_tune
     x = layers.Dense(256, activation="relu")(x)  # (256,)
     outputs = layers.Dense(1, activation="sigmoid")(x)  # (1,)
     return keras.Model(inputs, outputs, name=f"{base}_classifier")
+
+
+def canvas_convnet(size: int = 56, classes: int = 10) -> keras.Model:
+    """A small convnet for Fashion-MNIST items placed anywhere on a size×size canvas (vis.gradcam).
+
+    Global average pooling instead of Flatten, so that an item is recognised
+    wherever it sits; its last conv layer, "last_conv", is where Grad-CAM looks.
+    """
+    return keras.Sequential(
+        [
+            keras.Input((size, size, 1)),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),  # (56, 56, 32)
+            layers.MaxPooling2D(2),  # (28, 28, 32)
+            layers.Conv2D(32, 3, padding="same", activation="relu"),  # (28, 28, 32)
+            layers.MaxPooling2D(2),  # (14, 14, 32)
+            layers.Conv2D(64, 3, padding="same", activation="relu", name="last_conv"),  # (14, 14, 64)
+            layers.GlobalAveragePooling2D(),  # (64,)
+            layers.Dense(classes, activation="softmax"),  # (10,)
+        ],
+        name="canvas_convnet",
+    )
 
 
 def feature_head(feature_shape: tuple[int, int, int], reduce: str) -> keras.Model:

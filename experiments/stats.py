@@ -66,6 +66,6 @@ class Judgement:
 
 
 def judge(statistic: str, per_seed: Sequence[float], band: Band) -> Judgement:
-    if not per_seed:
+    if len(per_seed) == 0:
         raise ValueError(f"{statistic}: no seeds to judge")
     return Judgement(statistic, tuple(float(v) for v in per_seed), band)

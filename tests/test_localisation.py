@@ -1,0 +1,56 @@
+"""The pieces vis.gradcam and vis.trained_filters are measured with, on inputs whose answer is known."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from experiments import probes
+from experiments.canvas import place_on_canvas
+from experiments.gradcam import gradcam, share_inside
+
+
+def test_items_sit_whole_inside_their_boxes():
+    items = np.random.default_rng(0).random((20, 28, 28)).astype(np.float32)
+    canvases, boxes = place_on_canvas(items, 56, seed=3)
+    assert canvases.shape == (20, 56, 56, 1) and boxes.shape == (20, 4)
+    assert np.all(boxes[:, 2] - boxes[:, 0] == 28) and np.all(boxes[:, 3] - boxes[:, 1] == 28)
+    assert boxes.min() >= 0 and boxes.max() <= 56
+    for canvas, item, (top, left, bottom, right) in zip(canvases[..., 0], items, boxes):
+        assert np.all(canvas[top:bottom, left:right] >= item)  # clutter may add ink, never remove the item's
+
+
+def test_share_inside_is_one_for_heat_in_the_box_and_the_box_share_for_flat_heat():
+    boxes = np.array([[0, 0, 28, 28], [28, 28, 56, 56]])
+    inside = np.zeros((2, 14, 14))
+    inside[0, 2:5, 2:5], inside[1, 9:12, 9:12] = 1.0, 1.0
+    assert share_inside(inside, boxes, 56) == pytest.approx([1.0, 1.0])
+    assert share_inside(np.ones((2, 14, 14)), boxes, 56) == pytest.approx([0.25, 0.25])
+    assert share_inside(np.zeros((2, 14, 14)), boxes, 56) == pytest.approx([0.25, 0.25])  # points nowhere
+
+
+def test_gradcam_of_a_linear_model_is_its_map():
+    """Class score = mean of one channel's map: every position's gradient is equal, so the heatmap is the map."""
+    inputs = keras.Input((4, 4, 1))
+    maps = keras.layers.Conv2D(1, 1, use_bias=False, kernel_initializer="ones", name="last_conv")(inputs)
+    scores = keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant([[1.0, -1.0]]),
+                                use_bias=False)(keras.layers.GlobalAveragePooling2D()(maps))
+    model = keras.Model(inputs, scores)
+    images = np.random.default_rng(0).random((3, 4, 4, 1)).astype(np.float32)
+    heatmaps, predicted = gradcam(model, "last_conv", images)
+    assert predicted.tolist() == [0, 0, 0]
+    np.testing.assert_allclose(heatmaps, images[..., 0] / 16, rtol=1e-5)
+
+
+def test_independent_random_kernels_are_arranged_at_the_chance_rate():
+    kernels = np.random.default_rng(1).uniform(-1, 1, (2000, 3, 3))
+    assert 0.08 <= probes.arranged(kernels, shuffles=500).mean() <= 0.12
+
+
+@pytest.mark.parametrize("kernel", [
+    [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],  # a vertical edge: smoother than any shuffle of its weights
+    [[1, -1, 1], [-1, 1, -1], [1, -1, 1]],  # a checkerboard: rougher
+])
+def test_edges_and_checkerboards_are_arranged(kernel):
+    assert probes.arranged(np.array([kernel], float)).tolist() == [True]

@@ -1,0 +1,75 @@
+"""Pretrained weights: found in the known places, verified, and never replaced silently."""
+
+from __future__ import annotations
+
+import hashlib
+
+import keras
+import pytest
+
+from experiments import weights
+from experiments.weights import WeightsError, WeightsFile
+
+CONTENT = b"pretend these are weights"
+FAKE = WeightsFile("fake_no_top.h5", hashlib.sha256(CONTENT).hexdigest(), "https://example.invalid/fake_no_top.h5",
+                   size=len(CONTENT))
+
+
+@pytest.fixture
+def places(tmp_path, monkeypatch):
+    """Three empty places in the loader's order, the fake file known as base "fake", and no network."""
+    first, shared, cache = tmp_path / "env", tmp_path / "shared", tmp_path / "keras" / "models"
+    for place in (first, shared, cache):
+        place.mkdir(parents=True)
+    monkeypatch.setenv("IMAGENET_WEIGHTS_DIR", str(first))
+    monkeypatch.setattr(weights, "SHARED_WEIGHTS", shared)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setitem(weights.IMAGENET_NO_TOP, "fake", FAKE)
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network here")
+
+    monkeypatch.setattr(keras.utils, "get_file", offline)
+    return first, shared, cache
+
+
+def test_the_first_place_holding_the_file_is_used(places):
+    first, shared, _ = places
+    (shared / FAKE.name).write_bytes(CONTENT)
+    assert weights.imagenet_weights("fake") == shared / FAKE.name
+    (first / FAKE.name).write_bytes(CONTENT)
+    assert weights.imagenet_weights("fake") == first / FAKE.name
+
+
+def test_a_truncated_file_is_named_with_its_size(places):
+    first, shared, _ = places
+    (first / FAKE.name).write_bytes(CONTENT[:5])
+    (shared / FAKE.name).write_bytes(CONTENT)  # a good copy further on is not a licence to go on
+    with pytest.raises(WeightsError, match=rf"{first / FAKE.name}: 5 bytes, the published file has 25.*delete it"):
+        weights.imagenet_weights("fake")
+
+
+def test_an_altered_file_is_named_with_its_digest(places):
+    _, _, cache = places
+    (cache / FAKE.name).write_bytes(CONTENT.upper())
+    with pytest.raises(WeightsError, match=rf"{cache / FAKE.name}: SHA256 [0-9a-f]{{64}}, the published file's is {FAKE.digest}"):
+        weights.imagenet_weights("fake")
+
+
+def test_missing_everywhere_and_offline_says_where_it_looked(places):
+    with pytest.raises(WeightsError) as error:
+        weights.imagenet_weights("fake")
+    message = str(error.value)
+    assert "fake_no_top.h5: not in $IMAGENET_WEIGHTS_DIR" in message
+    assert "the download from https://example.invalid/fake_no_top.h5 failed (ConnectionError: no network here)" in message
+
+
+def test_an_unknown_base_is_refused():
+    with pytest.raises(ValueError, match="no ImageNet weights known for 'resnet'; known: mobilenet_0.25, vgg16"):
+        weights.imagenet_weights("resnet")
+
+
+def test_the_offline_mobilenet_weights_are_the_published_ones():
+    """The smoke profile's base: Keras' own file, as ../shared/datasets/imagenet_weights holds it."""
+    path = weights.imagenet_weights("mobilenet_0.25")
+    assert path.stat().st_size == 2_108_140
