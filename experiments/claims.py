@@ -590,6 +590,15 @@ _OVERFITTING = (
         ),
         source="DLwP1 5.1.2 [P]; HG 8-1",
         book="—",
+        bands={
+            "validation accuracy: max pooling minus average pooling": Band(low=0.0),
+            "validation accuracy: max pooling minus strided convolution": Band(low=0.0),
+        },
+        band_reason=(
+            "The book gives no number, only the direction (\"tends to work better\"): the bands ask that max "
+            "pooling's validation accuracy after the book's 5 epochs be, on average over seeds, at least that of "
+            "each alternative trained the same way."
+        ),
     ),
     Claim(
         id="pool.no_pool_is_worse",
@@ -600,6 +609,15 @@ _OVERFITTING = (
         ),
         source="DLwP1 5.1.2 [P]",
         book="—",
+        bands={
+            "validation accuracy: max pooling minus no pooling": Band(low=0.0),
+            "final training − validation accuracy: no pooling minus max pooling": Band(low=0.0),
+        },
+        band_reason=(
+            "The book gives no number: \"learns less useful features\" is read as a validation accuracy no higher "
+            "than the pooled model's, and \"overfits\" as a wider gap between training and validation accuracy, "
+            "both on average over seeds after the book's 5 epochs."
+        ),
     ),
 )
 
