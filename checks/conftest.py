@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.model_selection import train_test_split
 
 from experiments import data
 from experiments.training import Arrays, TrainSpec, train
@@ -24,7 +25,7 @@ def scaled(images: np.ndarray) -> np.ndarray:
 def fashion_book_split(fashion_mnist) -> Arrays:
     """HG 8-2's split: train_test_split(train_scaled, train_target, test_size=0.2, random_state=42)."""
     (x, y), _ = fashion_mnist
-    train, held_out = data.holdout_split(len(x), 0.2, 42)  # 48,000 / 12,000
+    train, held_out = train_test_split(np.arange(len(x)), test_size=0.2, random_state=42)  # 48,000 / 12,000
     return Arrays(scaled(x[train]), y[train], scaled(x[held_out]), y[held_out])
 
 

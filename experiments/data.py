@@ -132,15 +132,19 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     return (x_train, y_train), (x_test, y_test)
 
 
-def holdout_split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (train, held out) as scikit-learn's train_test_split(test_size, random_state) draws them.
+def load_diabetes() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's diabetes data, unscaled: features (442, 10) and scores (442,), from inside its wheel (offline).
 
-    The book splits Fashion-MNIST with train_test_split(test_size=0.2, random_state=42):
-    a permutation by RandomState(seed), the first ⌈n·fraction⌉ held out.
+    Efron et al. (2004), "Least angle regression": age, sex, body-mass index,
+    blood pressure and six blood serum measurements of 442 patients, and a
+    measure of disease progression one year later.
     """
-    permutation = np.random.RandomState(seed).permutation(n)
-    n_test = int(np.ceil(test_fraction * n))
-    return permutation[n_test:], permutation[:n_test]
+    from sklearn.datasets import load_diabetes as bundled_diabetes
+
+    x, y = bundled_diabetes(return_X_y=True, scaled=False)
+    if x.shape != (442, 10) or y.shape != (442,):
+        raise DatasetError(f"scikit-learn's diabetes data has shapes {x.shape}, {y.shape}; expected (442, 10), (442,)")
+    return x, y
 
 
 def fingerprint(*arrays: np.ndarray) -> str:

@@ -34,6 +34,19 @@ def fashion_cnn() -> keras.Model:
     )
 
 
+def housing_regressor(features: int = 13) -> keras.Model:
+    """DLwP1 3.6's build_model for Boston housing: two Dense(64) and one linear output."""
+    return keras.Sequential(
+        [
+            keras.Input((features,)),
+            layers.Dense(64, activation="relu"),  # (64,)
+            layers.Dense(64, activation="relu"),  # (64,)
+            layers.Dense(1),  # (1,): a price, no activation
+        ],
+        name="housing_regressor",
+    )
+
+
 DOWNSAMPLING = ("max", "average", "strides", "none")
 
 

@@ -88,13 +88,10 @@ def test_partial_copy_is_refused_not_skipped(copy_dir):
         data.load_fashion_mnist()
 
 
-def test_holdout_split_is_train_test_split():
-    # train_test_split(np.arange(60000), test_size=0.2, random_state=42) in scikit-learn 1.9 gives these.
-    train, held_out = data.holdout_split(60_000, 0.2, 42)
-    assert (len(train), len(held_out)) == (48_000, 12_000)
-    assert train[:5].tolist() == [48572, 38696, 13611, 35213, 31766]
-    assert held_out[:5].tolist() == [12628, 37730, 39991, 8525, 8279]
-    assert sorted(np.concatenate([train, held_out]).tolist()) == list(range(60_000))
+def test_diabetes_is_unscaled():
+    x, y = data.load_diabetes()
+    assert x.shape == (442, 10) and y.shape == (442,)
+    assert x[:, 1].min() == 1 and x[:, 1].max() == 2  # sex, coded 1 and 2: the raw values, not standardised
 
 
 def test_fingerprint_sees_a_changed_value():
