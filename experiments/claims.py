@@ -780,6 +780,18 @@ _VISUALISATION = (
         ),
         source="DLwP1 5.4.2 [P]",
         book="block3_conv1 filter 0 \"polka dot\"",
+        bands={
+            "share of filters their ascended pattern excites more than any of 100 random starts": Band(low=0.8),
+            "spectral entropy of the patterns: last conv layer minus first": Band(low=0.05),
+        },
+        band_reason=(
+            "Measured on the first and last conv layers of the section-4 cats-vs-dogs convnet. \"Finds a pattern "
+            "each filter responds to strongly\" is read as the ascended image exciting its filter more than any of "
+            "100 images drawn like the ascent's start, for at least 80% of the filters (a filter that no input "
+            "activates gives no gradient to climb). \"Simple\" against \"texture\" is read through the power "
+            "spectrum of what the ascent added: its entropy, over the log of the number of frequencies, is 0 for a "
+            "uniform colour and 1 for white noise; the last layer's patterns must score at least 0.05 higher."
+        ),
     ),
     Claim(
         id="vis.gradcam",
