@@ -1,4 +1,4 @@
-"""The pieces vis.gradcam and vis.trained_filters are measured with, on inputs whose answer is known."""
+"""The measuring instruments of section 6 (Grad-CAM, kernel arrangement, filter patterns) on inputs whose answer is known."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from experiments import probes
+from experiments import patterns, probes
 from experiments.canvas import place_on_canvas
 from experiments.gradcam import gradcam, share_inside
 
@@ -54,3 +54,26 @@ def test_independent_random_kernels_are_arranged_at_the_chance_rate():
 ])
 def test_edges_and_checkerboards_are_arranged(kernel):
     assert probes.arranged(np.array([kernel], float)).tolist() == [True]
+
+
+def test_spectral_entropy_runs_from_a_uniform_colour_to_white_noise():
+    uniform = np.full((1, 16, 16, 3), 0.3)
+    noise = np.random.default_rng(0).normal(size=(1, 16, 16, 3))
+    stripes = np.broadcast_to(np.sin(np.arange(16) * np.pi / 2)[None, :, None], (16, 16, 3))[None]  # period 4
+    assert patterns.spectral_entropy(uniform) == pytest.approx([0.0], abs=1e-9)
+    assert patterns.spectral_entropy(noise)[0] > 0.85
+    assert patterns.spectral_entropy(stripes)[0] == pytest.approx(np.log(2) / np.log(256))  # 2 of 256 frequencies
+
+
+def test_ascent_raises_each_filters_response_and_a_dead_filter_stays():
+    inputs = keras.Input((8, 8, 3))
+    conv = keras.layers.Conv2D(2, 3, activation="relu", name="conv")
+    model = keras.Model(inputs, conv(inputs))
+    kernel = np.zeros((3, 3, 3, 2), np.float32)
+    kernel[1, 1, 0, 0] = 1.0  # filter 0 answers red
+    conv.set_weights([kernel, np.array([0.0, -100.0], np.float32)])  # filter 1: never active
+    start = patterns.starting_images(2, 8, seed=0)
+    ascended = patterns.ascend(model, "conv", start)
+    before, after = (np.diagonal(patterns.filter_responses(model, "conv", x)) for x in (start, ascended))
+    assert after[0] > before[0] + 30 * patterns.STEP  # 40 steps, less the border's
+    assert after[1] == before[1] == 0 and np.array_equal(ascended[1], start[1])
