@@ -216,3 +216,59 @@ def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
                        f"on {profile.cats_size}×{profile.cats_size} images.")
     failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.filters: " + "; ".join(failed)
+
+
+# --- vis.activations ----------------------------------------------------------------------
+
+DECODER_IMAGES = 100  # images the pixel decoder is fitted on, and as many it is scored on
+
+
+@pytest.mark.slow
+@pytest.mark.claim("vis.activations")
+def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, evidence) -> None:
+    the_claim = claim("vis.activations")
+    first_name, drop_name, probe_name = the_claim.bands
+    x_train, y_train = cats_vs_dogs["train"]
+    x_val, y_val = cats_vs_dogs["validation"]
+    picture, label = {}, {}
+    for run in plain_runs:
+        model = run.model()
+        fit_layers = probes.conv_activations(model, x_train[:DECODER_IMAGES])
+        test_layers = probes.conv_activations(model, x_val[:DECODER_IMAGES])
+        picture[run.spec.seed] = [
+            probes.decoding_r2(fit, x_train[:DECODER_IMAGES], test, x_val[:DECODER_IMAGES])
+            for fit, test in zip(fit_layers, test_layers)
+        ]
+        fit_means, test_means = probes.conv_channel_means(model, x_train), probes.conv_channel_means(model, x_val)
+        label[run.spec.seed] = [probes.class_probe_accuracy(fit, y_train, test, y_val)
+                                for fit, test in zip(fit_means, test_means)]
+        evidence.measure(f"seed {run.spec.seed}: R² of the decoded image, conv 1 → {len(fit_layers)}", np.round(picture[run.spec.seed], 3))
+        evidence.measure(f"seed {run.spec.seed}: class probe accuracy, conv 1 → {len(fit_layers)}", np.round(label[run.spec.seed], 3))
+    judgements = [
+        judge(first_name, [r2[0] for r2 in picture.values()], the_claim.bands[first_name]),
+        judge(drop_name, [r2[-1] - r2[0] for r2 in picture.values()], the_claim.bands[drop_name]),
+        judge(probe_name, [acc[-1] - acc[0] for acc in label.values()], the_claim.bands[probe_name]),
+    ]
+    for judgement in judgements:
+        evidence.judged(judgement)
+
+    first = plain_runs[0]
+    maps = [layer[0] for layer in probes.conv_activations(first.model(), x_val[:1])]
+    for depth, layer_maps in enumerate(maps, start=1):
+        evidence.figure(f"Activations of conv {depth} for one validation image (seed {first.spec.seed})",
+                        figures.image_grid(np.moveaxis(layer_maps[..., :16], -1, 0), 2, 8),
+                        "The first 16 channels, as DLwP1 5.4.1 draws them; a blank square is a channel that stayed at zero.")
+    figure = figures.new_figure(7, 3)
+    for axis, (title, values) in zip(figure.subplots(1, 2), (("R² of the decoded image", picture),
+                                                              ("class probe accuracy", label))):
+        for seed, per_layer in values.items():
+            axis.plot(np.arange(1, len(per_layer) + 1), per_layer, "o-", label=f"seed {seed}")
+        axis.set_xlabel("conv layer")
+        axis.set_title(title, fontsize=10)
+    axis.legend(fontsize=8)
+    evidence.figure("Information distillation by depth", figure,
+                    f"Left: each pixel decoded linearly from the layer's channels at its place ({DECODER_IMAGES} training "
+                    "images fitted, as many validation images scored). Right: logistic regression on the layer's "
+                    "channel means, 2,000 training images fitted, 1,000 validation images scored.")
+    failed = [j.describe() for j in judgements if not j.holds]
+    assert not failed, "vis.activations: " + "; ".join(failed)

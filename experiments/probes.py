@@ -17,6 +17,13 @@ def conv_activations(model: keras.Model, images: np.ndarray, batch_size: int = 5
     return [np.asarray(a) for a in activations]
 
 
+def conv_channel_means(model: keras.Model, images: np.ndarray, chunk: int = 250) -> list[np.ndarray]:
+    """Each Conv2D layer's channel means (n, c) for ``images``, a chunk at a time so the maps never all sit in memory."""
+    parts = [[maps.mean(axis=(1, 2)) for maps in conv_activations(model, images[i:i + chunk])]
+             for i in range(0, len(images), chunk)]
+    return [np.concatenate(layer) for layer in zip(*parts)]
+
+
 def blank_channel_fraction(maps: np.ndarray) -> float:
     """Share of (image, channel) pairs whose whole map is zero: the blank squares of the book's grids."""
     return float(np.mean(np.all(maps == 0, axis=(1, 2))))
@@ -48,3 +55,35 @@ def arranged(kernels: np.ndarray, shuffles: int = 2000, seed: int = 0, tail: flo
     low, high = np.quantile(null, [tail, 1 - tail], axis=1)
     observed = roughness(kernels)
     return (observed < low) | (observed > high)
+
+
+def _pixel_design(maps: np.ndarray, size: int) -> np.ndarray:
+    """(n, h, w, c) maps resized (bilinear) to size×size → one row per pixel: its c channels and a 1."""
+    import tensorflow as tf
+
+    resized = tf.image.resize(maps, (size, size), method="bilinear").numpy().reshape(-1, maps.shape[-1])
+    return np.hstack([resized, np.ones((len(resized), 1), resized.dtype)])
+
+
+def decoding_r2(fit_maps: np.ndarray, fit_images: np.ndarray, test_maps: np.ndarray, test_images: np.ndarray) -> float:
+    """How much of the picture a layer keeps: R² of each pixel's colour decoded from the layer's channels at its place.
+
+    One linear map (least squares, with a bias) from channels to RGB, shared by
+    every pixel, fitted on ``fit_*`` and scored on ``test_*``.
+    """
+    size = fit_images.shape[1]
+    coefficients, *_ = np.linalg.lstsq(_pixel_design(fit_maps, size), fit_images.reshape(-1, 3), rcond=None)
+    predicted = _pixel_design(test_maps, size) @ coefficients
+    truth = test_images.reshape(-1, 3)
+    return float(1 - np.sum((truth - predicted) ** 2) / np.sum((truth - truth.mean(axis=0)) ** 2))
+
+
+def class_probe_accuracy(fit_means: np.ndarray, fit_labels: np.ndarray, test_means: np.ndarray, test_labels: np.ndarray) -> float:
+    """How much a layer holds about the class: a logistic regression on its channel means (n, c), scored on ``test_*``."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    probe.fit(fit_means, fit_labels)
+    return float(probe.score(test_means, test_labels))

@@ -77,3 +77,19 @@ def test_ascent_raises_each_filters_response_and_a_dead_filter_stays():
     before, after = (np.diagonal(patterns.filter_responses(model, "conv", x)) for x in (start, ascended))
     assert after[0] > before[0] + 30 * patterns.STEP  # 40 steps, less the border's
     assert after[1] == before[1] == 0 and np.array_equal(ascended[1], start[1])
+
+
+def test_decoding_r2_is_one_for_the_image_itself_and_near_zero_for_noise():
+    rng = np.random.default_rng(0)
+    fit, test = rng.random((4, 8, 8, 3)), rng.random((4, 8, 8, 3))
+    assert probes.decoding_r2(fit, fit, test, test) == pytest.approx(1.0)
+    assert probes.decoding_r2(rng.random((4, 8, 8, 5)), fit, rng.random((4, 8, 8, 5)), test) < 0.05
+
+
+def test_class_probe_reads_a_class_written_in_one_channel():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 200)
+    means = rng.normal(size=(200, 4))
+    means[:, 2] += 3 * labels
+    assert probes.class_probe_accuracy(means[:100], labels[:100], means[100:], labels[100:]) > 0.9
+    assert probes.class_probe_accuracy(means[:100, [0, 1, 3]], labels[:100], means[100:, [0, 1, 3]], labels[100:]) < 0.7
