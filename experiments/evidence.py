@@ -59,6 +59,10 @@ class Evidence:
             "band_high": judgement.band.high,
             "holds": judgement.holds,
         })
+        if judgement.too_close_to_call:
+            self.note(f"{judgement.statistic}: the mean {judgement.mean:.4g} lies within one standard error "
+                      f"({judgement.standard_error:.2g}) of its band {judgement.band}: these seeds cannot tell on which "
+                      f"side of the band the statistic really lies.")
         return judgement.holds
 
     def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:

@@ -57,6 +57,16 @@ class Judgement:
     def holds(self) -> bool:
         return self.band.contains(self.mean)
 
+    @property
+    def standard_error(self) -> float:
+        return self.spread / math.sqrt(len(self.per_seed))
+
+    @property
+    def too_close_to_call(self) -> bool:
+        """The mean lies within one standard error of a band edge: other seeds could put it on the other side."""
+        edges = [edge for edge in (self.band.low, self.band.high) if edge is not None]
+        return any(abs(self.mean - edge) <= self.standard_error for edge in edges)
+
     def describe(self) -> str:
         values = ", ".join(f"{v:.4g}" for v in self.per_seed)
         return (

@@ -34,3 +34,9 @@ def test_single_seed_has_no_spread_and_no_seeds_is_an_error():
     assert judge("x", [1.0], Band(low=0)).spread == 0.0
     with pytest.raises(ValueError):
         judge("x", [], Band(low=0))
+
+
+def test_a_mean_within_one_standard_error_of_an_edge_is_too_close_to_call():
+    assert judge("d", [0.010, -0.010, 0.003], Band(low=0.0)).too_close_to_call  # mean 0.001, standard error 0.006
+    assert not judge("d", [0.30, 0.32, 0.31], Band(low=0.0)).too_close_to_call
+    assert not judge("d", [0.5], Band(low=0.0, high=1.0)).too_close_to_call  # one seed: no spread to go by
