@@ -137,13 +137,29 @@ def final_gap(run: Run) -> float:
     return run.history["accuracy"][-1] - run.history["val_accuracy"][-1]
 
 
+FEATURE_BATCH = 100
+
+
 def extracted_features(profile, images, pretrained: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """DLwP1 5.3's fast extraction: every image through the frozen base once; {split: (features, labels)}."""
+    """DLwP1 5.3's fast extraction: every image through the frozen base once; {split: (features, labels)}.
+
+    The random-weights base normalises each batch of FEATURE_BATCH photographs
+    by its own statistics: with the initial batch-normalisation statistics
+    (mean 0, variance 1) a random MobileNet's output is the same for every
+    image, and a control that cannot see the images would prove nothing.
+    """
     seed_everything(0)  # the random-weights base is the same one every run
     base = models.pretrained_base(profile.transfer_base, profile.transfer_size, pretrained)
     scaling = models.PRETRAINED_BASES[profile.transfer_base]
-    return {split: (base.predict(x * scaling.scale + scaling.offset, batch_size=100, verbose=0), y)
-            for split, (x, y) in images.items()}
+    features = {}
+    for split, (x, y) in images.items():
+        scaled = x * scaling.scale + scaling.offset
+        if pretrained:
+            features[split] = (base.predict(scaled, batch_size=FEATURE_BATCH, verbose=0), y)
+        else:
+            features[split] = (np.concatenate([keras.ops.convert_to_numpy(base(scaled[i:i + FEATURE_BATCH], training=True))
+                                               for i in range(0, len(x), FEATURE_BATCH)]), y)
+    return features
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +171,8 @@ def fast_extraction(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
         arrays = Arrays(*features["train"], *features["validation"])
         runs = [
             train(TrainSpec(model="extraction_head", model_args={"feature_shape": list(arrays.x_train.shape[1:])},
-                            data=f"{profile.transfer_base} features ({weights} weights) of cats_vs_dogs_small/"
+                            data=f"{profile.transfer_base} features ({weights} weights"
+                                 f"{'' if pretrained else ', batch statistics'}) of cats_vs_dogs_small/"
                                  f"{profile.transfer_size}px",
                             loss="binary_crossentropy", epochs=30, batch_size=20, seed=seed,
                             optimizer="rmsprop", learning_rate=2e-5), arrays, run_cache, progress)
@@ -226,14 +243,28 @@ def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_r
                                              for w in ("ImageNet", "random") for r in fast_extraction[w][0]},
                                             metrics=("accuracy",)),
                     "The book's head (Dense(256), Dropout(0.5), Dense(1)) on features computed once by the base. "
-                    "Training solid, validation dashed.")
+                    "Training solid, validation dashed. The random-weights base normalises each batch of "
+                    f"{FEATURE_BATCH} photographs by its own statistics (with its initial ones it gives every "
+                    "image the same features).")
     assert not failed, "trans.feature_extraction: " + "; ".join(failed) + f" — book: {the_claim.book}"
+
+
+AUGMENTED_EXTRACTION_WITH_MOBILENET = (
+    "Half of the claim does not reproduce with the offline base: augmentation cuts the overfitting (training − "
+    "validation gap 0.10 smaller than fast extraction's, seeds 0–2) but validation accuracy over the last 5 epochs "
+    "stays 0.7 points below fast extraction's (0.891 against 0.898), where the book gains 6. The curve gained only "
+    "0.3 points over its last 10 epochs, so the 30-epoch budget (the book's: 100) does not obviously account for it; "
+    "the likely difference is the base, MobileNet (alpha 0.25, 218,544 parameters, 128 px) for VGG16 (14.7 million, "
+    "150 px). The full profile judges the claim with VGG16 and 100 epochs, without this mark."
+)
 
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction_aug")
-def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, profile, evidence) -> None:
+def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, profile, evidence, request) -> None:
     the_claim = claim("trans.feature_extraction_aug")
+    if profile.transfer_base == "mobilenet_0.25":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=AUGMENTED_EXTRACTION_WITH_MOBILENET))
     record_base(evidence, profile)
     fast, _ = fast_extraction["ImageNet"]
     failed = judge_all(evidence, the_claim, {

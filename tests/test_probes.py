@@ -43,16 +43,17 @@ def test_gradcam_of_a_linear_model_is_its_map():
     np.testing.assert_allclose(heatmaps, images[..., 0] / 16, rtol=1e-5)
 
 
-def test_independent_random_kernels_are_arranged_at_the_chance_rate():
+def test_independent_random_kernels_are_arranged_at_most_at_the_chance_rate():
     kernels = np.random.default_rng(1).uniform(-1, 1, (2000, 3, 3))
-    assert 0.08 <= probes.arranged(kernels, shuffles=500).mean() <= 0.12
+    assert 0.07 <= probes.arranged(kernels, shuffles=500).mean() <= 0.12
 
 
 @pytest.mark.parametrize("kernel", [
     [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],  # a vertical edge: smoother than any shuffle of its weights
     [[1, -1, 1], [-1, 1, -1], [1, -1, 1]],  # a checkerboard: rougher
+    [[0, -1, 0], [0, -1, 0], [0, -1, 0]],  # a line: as rough as its shuffles in all, but all of it across
 ])
-def test_edges_and_checkerboards_are_arranged(kernel):
+def test_edges_lines_and_checkerboards_are_arranged(kernel):
     assert probes.arranged(np.array([kernel], float)).tolist() == [True]
 
 
