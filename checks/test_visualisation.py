@@ -72,6 +72,14 @@ def first_kernels(model) -> np.ndarray:
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.trained_filters")
+@pytest.mark.xfail(strict=True, reason=(
+    "Trained first-layer kernels are arranged more often than chance, but not as often as the band asks: 19% of "
+    "them (seeds 0–2: 19%, 16%, 22%) against 7% of the untrained ones, a difference of 11 points where the band "
+    "asks 15, and 30% of the kernels. Nine weights leave a shuffle test little room: only strong ramps, lines and "
+    "checkerboards stand out, and most trained 3×3 kernels are weak mixtures. What separates HG 8-3's two pictures "
+    "at a glance is the weights' size on a fixed colour scale (std 0.25 against 0.08), which "
+    "train.hg.weights_spread verifies."
+))
 def test_trained_kernels_have_structure(hg_runs, evidence) -> None:
     the_claim = claim("vis.trained_filters")
     trained_name, difference_name = the_claim.bands
@@ -180,6 +188,13 @@ def conv_layer_names(model) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.filters")
+@pytest.mark.xfail(strict=True, reason=(
+    "The book's recipe climbs only from where a filter already answers: every filter that responds to the grey "
+    "start ends far above all 100 random starts, but a filter silent on a grey image (9% of the first layer's, 53% "
+    "of the last layer's, seed 0) gets a zero gradient through its ReLU and never moves, though 98% of them respond "
+    "to some photograph. So the ascent finds a pattern for 55% of the filters (seeds 0–2: 56%, 49%, 61%), not "
+    "\"each\" (band: 80%). The other half of the claim holds: the last layer's patterns are richer in frequencies."
+))
 def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
     the_claim = claim("vis.filters")
     excited_name, entropy_name = the_claim.bands
@@ -193,9 +208,13 @@ def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
             start = patterns.starting_images(filters, profile.cats_size, seed=run.spec.seed)
             ascended = patterns.ascend(model, layer, start)
             own = np.diagonal(patterns.filter_responses(model, layer, ascended))  # filter b on its image b
+            silent = np.diagonal(patterns.filter_responses(model, layer, start)) == 0  # no gradient to climb
             random = patterns.filter_responses(
                 model, layer, patterns.starting_images(RANDOM_STARTS, profile.cats_size, seed=1_000 + run.spec.seed))
             beaten.extend(own > random.max(axis=0))
+            evidence.measure(f"seed {run.spec.seed}, {layer}: filters silent on the grey start; of the others, "
+                             f"the share whose pattern beats every random start",
+                             [float(silent.mean()), float(np.mean((own > random.max(axis=0))[~silent])) if (~silent).any() else None])
             entropies[layer] = patterns.spectral_entropy(ascended - start)
             evidence.measure(f"seed {run.spec.seed}, {layer}: spectral entropy of the patterns (mean)",
                              float(entropies[layer].mean()))

@@ -14,7 +14,7 @@ import tensorflow as tf
 
 def gradcam(model: keras.Model, layer: str, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Heatmaps (n, h, w) ≥ 0 at the resolution of ``layer``, for each image's predicted class; and those classes."""
-    probe = keras.Model(model.input, [model.get_layer(layer).output, model.outputs[0]])
+    probe = keras.Model(model.inputs[0], [model.get_layer(layer).output, model.outputs[0]])
     images = tf.convert_to_tensor(images)
     with tf.GradientTape() as tape:
         maps, scores = probe(images, training=False)  # (n, h, w, c), (n, classes)

@@ -24,13 +24,13 @@ def starting_images(count: int, size: int, seed: int) -> np.ndarray:
 
 def filter_responses(model: keras.Model, layer: str, images: np.ndarray) -> np.ndarray:
     """(n, filters): each filter's mean activation over the positions of ``layer``'s map, per image."""
-    probe = keras.Model(model.input, model.get_layer(layer).output)
+    probe = keras.Model(model.inputs[0], model.get_layer(layer).output)
     return keras.ops.convert_to_numpy(keras.ops.mean(probe(images), axis=(1, 2)))
 
 
 def ascend(model: keras.Model, layer: str, start: np.ndarray) -> np.ndarray:
     """Image b of ``start`` ascended for filter b of ``layer`` (every filter at once, one per image)."""
-    probe = keras.Model(model.input, model.get_layer(layer).output)
+    probe = keras.Model(model.inputs[0], model.get_layer(layer).output)
     filters = start.shape[0]
     pick = tf.one_hot(tf.range(filters), probe.output.shape[-1])  # (b, channels): filter b for image b
     images = tf.Variable(start)
