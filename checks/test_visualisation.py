@@ -203,7 +203,7 @@ def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
         model = run.model()
         first, last = conv_layer_names(model)[0], conv_layer_names(model)[-1]
         entropies, beaten = {}, []
-        for layer in (first, last):
+        for depth, layer in (("first conv layer", first), ("last conv layer", last)):
             filters = model.get_layer(layer).filters
             start = patterns.starting_images(filters, profile.cats_size, seed=run.spec.seed)
             ascended = patterns.ascend(model, layer, start)
@@ -212,18 +212,18 @@ def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
             random = patterns.filter_responses(
                 model, layer, patterns.starting_images(RANDOM_STARTS, profile.cats_size, seed=1_000 + run.spec.seed))
             beaten.extend(own > random.max(axis=0))
-            evidence.measure(f"seed {run.spec.seed}, {layer}: filters silent on the grey start; of the others, "
+            evidence.measure(f"seed {run.spec.seed}, {depth}: filters silent on the grey start; of the others, "
                              f"the share whose pattern beats every random start",
                              [float(silent.mean()), float(np.mean((own > random.max(axis=0))[~silent])) if (~silent).any() else None])
             entropies[layer] = patterns.spectral_entropy(ascended - start)
-            evidence.measure(f"seed {run.spec.seed}, {layer}: spectral entropy of the patterns (mean)",
+            evidence.measure(f"seed {run.spec.seed}, {depth}: spectral entropy of the patterns (mean)",
                              float(entropies[layer].mean()))
             if run is plain_runs[0]:
                 shown = np.clip(0.5 + (ascended[:16] - start[:16]) * 3, 0, 1)  # what the ascent added, made visible
-                evidence.figure(f"Filter patterns, {layer} (seed {run.spec.seed})",
+                evidence.figure(f"Filter patterns, {depth} (seed {run.spec.seed})",
                                 figures.image_grid(shown, 2, 8, size=1.0),
                                 f"What 40 steps of gradient ascent added to a grey start for the first 16 filters of "
-                                f"{layer}, contrast ×3.")
+                                f"the {depth}, contrast ×3.")
         excited.append(float(np.mean(beaten)))
         entropy_gain.append(float(entropies[last].mean() - entropies[first].mean()))
     judgements = [judge(excited_name, excited, the_claim.bands[excited_name]),
