@@ -250,3 +250,23 @@ def load_cats_vs_dogs(size: int, cache_dir: Path) -> dict[str, tuple[np.ndarray,
     np.savez(partial, **{f"{s}_{k}": a for s, (x, y) in arrays.items() for k, a in (("x", x), ("y", y))})
     os.replace(partial, cached)
     return arrays
+
+
+# --- a photograph for Grad-CAM (DLwP1 5.4.3) ----------------------------------------------------
+
+# The book's Creative-Commons photograph of African elephants has no stable address; Keras' own
+# Grad-CAM example uses this one of the same scene.
+ELEPHANT_PHOTO = ("african_elephant.jpg", "https://i.imgur.com/Bvro0YD.png")
+
+
+def load_elephant_photo(size: int = 224) -> np.ndarray:
+    """The photograph as (size, size, 3) uint8, from the Keras cache or downloaded; DatasetError when neither works."""
+    import keras
+
+    name, url = ELEPHANT_PHOTO
+    try:
+        path = Path(keras.utils.get_file(name, url))
+    except Exception as error:
+        raise DatasetError(f"{name} is not in the Keras cache ({keras_cache_dir(name)}) and could not be downloaded "
+                           f"from {url} ({type(error).__name__}: {error}); it needs a network once") from None
+    return _decode(path, size)

@@ -17,9 +17,9 @@ STEPS = 40
 STEP = 1 / 255
 
 
-def starting_images(count: int, size: int, seed: int) -> np.ndarray:
-    """DLwP1 5.4.2's start, np.random.random(...) * 20 + 128 on 0–255, on a [0, 1] scale: (count, size, size, 3)."""
-    return (np.random.default_rng(seed).random((count, size, size, 3)) * 20 + 128).astype("float32") / 255
+def starting_images(count: int, size: int, seed: int, value_range: float = 1.0) -> np.ndarray:
+    """DLwP1 5.4.2's start, np.random.random(...) * 20 + 128 on 0–255, for pixels on [0, value_range]."""
+    return ((np.random.default_rng(seed).random((count, size, size, 3)) * 20 + 128) / 255 * value_range).astype("float32")
 
 
 def filter_responses(model: keras.Model, layer: str, images: np.ndarray) -> np.ndarray:
@@ -28,8 +28,11 @@ def filter_responses(model: keras.Model, layer: str, images: np.ndarray) -> np.n
     return keras.ops.convert_to_numpy(keras.ops.mean(probe(images), axis=(1, 2)))
 
 
-def ascend(model: keras.Model, layer: str, start: np.ndarray) -> np.ndarray:
-    """Image b of ``start`` ascended for filter b of ``layer`` (every filter at once, one per image)."""
+def ascend(model: keras.Model, layer: str, start: np.ndarray, value_range: float = 1.0) -> np.ndarray:
+    """Image b of ``start`` ascended for filter b of ``layer`` (every filter at once, one per image).
+
+    Pixels run on [0, value_range]: the step is value_range / 255, the book's 1 on 0–255.
+    """
     probe = keras.Model(model.inputs[0], model.get_layer(layer).output)
     filters = start.shape[0]
     pick = tf.one_hot(tf.range(filters), probe.output.shape[-1])  # (b, channels): filter b for image b
@@ -40,7 +43,7 @@ def ascend(model: keras.Model, layer: str, start: np.ndarray) -> np.ndarray:
             objective = tf.reduce_sum(tf.reduce_mean(maps, axis=(1, 2)) * pick)  # Σ_b mean activation of filter b
         gradients = tape.gradient(objective, images)
         rms = tf.sqrt(tf.reduce_mean(tf.square(gradients), axis=(1, 2, 3), keepdims=True)) + 1e-5
-        images.assign_add(STEP * gradients / rms)
+        images.assign_add(STEP * value_range * gradients / rms)
     return images.numpy()
 
 

@@ -39,7 +39,7 @@ class WeightsFile:
         return "sha256" if len(self.digest) == 64 else "md5"
 
 
-IMAGENET_NO_TOP = {
+IMAGENET_WEIGHTS = {
     # keras.applications.MobileNet(alpha=0.25, include_top=False, weights="imagenet"); 218,544 parameters.
     "mobilenet_0.25": WeightsFile(
         "mobilenet_2_5_224_tf_no_top.h5",
@@ -52,6 +52,13 @@ IMAGENET_NO_TOP = {
         "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
         "6d6bbae143d832006294945121d1f1fc",
         f"{KERAS_WEIGHTS}/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    ),
+    # keras.applications.VGG16(weights="imagenet") with its classifier, for Grad-CAM (DLwP1 5.4.3).
+    "vgg16_with_top": WeightsFile(
+        "vgg16_weights_tf_dim_ordering_tf_kernels.h5",
+        "64373286793e3c8b2b4e3219cbf3544b",
+        f"{KERAS_WEIGHTS}/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5",
+        size=553_467_096,
     ),
 }
 
@@ -85,14 +92,14 @@ def verify(path: Path, expected: WeightsFile) -> Path:
 
 
 def imagenet_weights(base: str) -> Path:
-    """The verified ImageNet weights file of ``base`` (a key of IMAGENET_NO_TOP).
+    """The verified ImageNet weights file of ``base`` (a key of IMAGENET_WEIGHTS).
 
     The first place that holds the file decides: a damaged file there is an
     error, not a reason to look further.
     """
-    if base not in IMAGENET_NO_TOP:
-        raise ValueError(f"no ImageNet weights known for {base!r}; known: {', '.join(IMAGENET_NO_TOP)}")
-    expected = IMAGENET_NO_TOP[base]
+    if base not in IMAGENET_WEIGHTS:
+        raise ValueError(f"no ImageNet weights known for {base!r}; known: {', '.join(IMAGENET_WEIGHTS)}")
+    expected = IMAGENET_WEIGHTS[base]
     places = weights_places()
     for _, directory in places:
         if (directory / expected.name).is_file():

@@ -94,3 +94,35 @@ def test_class_probe_reads_a_class_written_in_one_channel():
     means[:, 2] += 3 * labels
     assert probes.class_probe_accuracy(means[:100], labels[:100], means[100:], labels[100:]) > 0.9
     assert probes.class_probe_accuracy(means[:100, [0, 1, 3]], labels[:100], means[100:, [0, 1, 3]], labels[100:]) < 0.7
+
+
+def test_without_relu_no_channel_is_blank_so_the_sparsity_growth_fails():
+    """vis.sparsity's broken model: the section-4 convnet with linear conv layers never gives a channel of zeros."""
+    from experiments import models
+    from experiments.claims import claim
+    from experiments.stats import judge
+
+    def linear(layer):
+        config = layer.get_config()
+        if isinstance(layer, keras.layers.Conv2D):
+            config["activation"] = "linear"
+        return layer.__class__.from_config(config)
+
+    model = keras.models.clone_model(models.cats_dogs_convnet(64), clone_function=linear)
+    images = np.random.default_rng(0).random((20, 64, 64, 3)).astype(np.float32)
+    blank = [probes.blank_channel_fraction(maps) for maps in probes.conv_activations(model, images)]
+    assert blank == [0.0, 0.0, 0.0, 0.0]
+    growth = "blank channels: last conv layer minus first"
+    assert not judge(growth, [blank[-1] - blank[0]], claim("vis.sparsity").bands[growth]).holds
+
+
+def test_the_ascent_step_follows_the_pixel_range():
+    """VGG16 reads 0–255 as the book feeds it: the start and the step scale with the range."""
+    inputs = keras.Input((8, 8, 3))
+    conv = keras.layers.Conv2D(1, 1, kernel_initializer="ones", name="conv")
+    model = keras.Model(inputs, conv(inputs))
+    unit, byte = (patterns.starting_images(1, 8, seed=0, value_range=r) for r in (1.0, 255.0))
+    np.testing.assert_allclose(byte, unit * 255, rtol=1e-5)
+    moved = [np.abs(patterns.ascend(model, "conv", start, value_range=r) - start).mean()
+             for start, r in ((unit, 1.0), (byte, 255.0))]
+    assert moved[1] == pytest.approx(moved[0] * 255, rel=1e-4)

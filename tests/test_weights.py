@@ -24,7 +24,7 @@ def places(tmp_path, monkeypatch):
     monkeypatch.setenv("IMAGENET_WEIGHTS_DIR", str(first))
     monkeypatch.setattr(weights, "SHARED_WEIGHTS", shared)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setitem(weights.IMAGENET_NO_TOP, "fake", FAKE)
+    monkeypatch.setitem(weights.IMAGENET_WEIGHTS, "fake", FAKE)
 
     def offline(*args, **kwargs):
         raise ConnectionError("no network here")
@@ -65,7 +65,7 @@ def test_missing_everywhere_and_offline_says_where_it_looked(places):
 
 
 def test_an_unknown_base_is_refused():
-    with pytest.raises(ValueError, match="no ImageNet weights known for 'resnet'; known: mobilenet_0.25, vgg16"):
+    with pytest.raises(ValueError, match="no ImageNet weights known for 'resnet'; known: mobilenet_0.25, vgg16, vgg16_with_top"):
         weights.imagenet_weights("resnet")
 
 
