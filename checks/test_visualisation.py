@@ -23,9 +23,21 @@ from experiments.weights import imagenet_weights
 SPARSITY_IMAGES = 200  # validation images the activations are measured on
 
 
+def per_layer_curves(panels: dict[str, dict[int, list[float]]]):
+    """One panel per measure, one line per seed, conv layers along the x axis."""
+    figure = figures.new_figure(3.5 * len(panels), 3)
+    for axis, (title, values) in zip(figure.subplots(1, len(panels), squeeze=False)[0], panels.items()):
+        for seed, per_layer in values.items():
+            axis.plot(np.arange(1, len(per_layer) + 1), per_layer, "o-", label=f"seed {seed}")
+        axis.set_xlabel("conv layer")
+        axis.set_title(title, fontsize=10)
+    axis.legend(fontsize=8)
+    return figure
+
+
 @pytest.mark.slow
 @pytest.mark.claim("vis.sparsity")
-def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, evidence) -> None:
+def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split, evidence) -> None:
     the_claim = claim("vis.sparsity")
     first_name, growth_name = the_claim.bands
     images = cats_vs_dogs["validation"][0][:SPARSITY_IMAGES]
@@ -50,16 +62,22 @@ def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, evidence) -> None:
         evidence.note("The growth is not monotonic layer by layer: the band compares only the first and the last "
                       "conv layer, and a reader should look at the per-layer means above.")
 
-    figure = figures.new_figure(7, 3)
-    for axis, (title, values) in zip(figure.subplots(1, 2), (("blank channels", blank), ("zero activations", zeros))):
-        for seed, per_layer in values.items():
-            axis.plot(np.arange(1, len(per_layer) + 1), per_layer, "o-", label=f"seed {seed}")
-        axis.set_xlabel("conv layer")
-        axis.set_title(title, fontsize=10)
-    axis.legend(fontsize=8)
-    evidence.figure("Sparsity by depth", figure,
+    evidence.figure("Sparsity by depth", per_layer_curves({"blank channels": blank, "zero activations": zeros}),
                     f"Cats-vs-dogs convnet of section 4, {SPARSITY_IMAGES} validation images; conv layers only (after "
                     "ReLU): pooling keeps the maximum of each window, so it adds no zeros of its own.")
+
+    # The chapter's other trained model, reported beside the judged one.
+    fashion_images = fashion_book_split.x_val[:SPARSITY_IMAGES]
+    fashion_blank, fashion_zeros = {}, {}
+    for run in hg_runs:
+        layers = probes.conv_activations(run.model(), fashion_images)  # conv 1, 2 of the Fashion-MNIST CNN
+        fashion_blank[run.spec.seed] = [probes.blank_channel_fraction(a) for a in layers]
+        fashion_zeros[run.spec.seed] = [probes.zero_fraction(a) for a in layers]
+        evidence.measure(f"Fashion-MNIST CNN, seed {run.spec.seed}: blank channels, zero activations, conv 1 → 2",
+                         [np.round(fashion_blank[run.spec.seed], 3), np.round(fashion_zeros[run.spec.seed], 3)])
+    evidence.figure("Sparsity by depth, Fashion-MNIST CNN (reported, not judged)",
+                    per_layer_curves({"blank channels": fashion_blank, "zero activations": fashion_zeros}),
+                    f"Section 3's CNN, {SPARSITY_IMAGES} validation images, its two conv layers after ReLU.")
     failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.sparsity: " + "; ".join(failed)
 
@@ -302,7 +320,8 @@ DECODER_IMAGES = 100  # images the pixel decoder is fitted on, and as many it is
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.activations")
-def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, evidence) -> None:
+def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
+                                                       evidence) -> None:
     the_claim = claim("vis.activations")
     first_name, drop_name, probe_name = the_claim.bands
     x_train, y_train = cats_vs_dogs["train"]
@@ -335,17 +354,30 @@ def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs
         evidence.figure(f"Activations of conv {depth} for one validation image (seed {first.spec.seed})",
                         figures.image_grid(np.moveaxis(layer_maps[..., :16], -1, 0), 2, 8),
                         "The first 16 channels, as DLwP1 5.4.1 draws them; a blank square is a channel that stayed at zero.")
-    figure = figures.new_figure(7, 3)
-    for axis, (title, values) in zip(figure.subplots(1, 2), (("R² of the decoded image", picture),
-                                                              ("class probe accuracy", label))):
-        for seed, per_layer in values.items():
-            axis.plot(np.arange(1, len(per_layer) + 1), per_layer, "o-", label=f"seed {seed}")
-        axis.set_xlabel("conv layer")
-        axis.set_title(title, fontsize=10)
-    axis.legend(fontsize=8)
-    evidence.figure("Information distillation by depth", figure,
+    evidence.figure("Information distillation by depth",
+                    per_layer_curves({"R² of the decoded image": picture, "class probe accuracy": label}),
                     f"Left: each pixel decoded linearly from the layer's channels at its place ({DECODER_IMAGES} training "
                     "images fitted, as many validation images scored). Right: logistic regression on the layer's "
                     "channel means, 2,000 training images fitted, 1,000 validation images scored.")
+    # The chapter's other trained model, reported beside the judged one.
+    split = fashion_book_split
+    fashion_picture, fashion_label = {}, {}
+    for run in hg_runs:
+        model = run.model()
+        fit_layers = probes.conv_activations(model, split.x_train[:DECODER_IMAGES])
+        test_layers = probes.conv_activations(model, split.x_val[:DECODER_IMAGES])
+        fashion_picture[run.spec.seed] = [
+            probes.decoding_r2(fit, split.x_train[:DECODER_IMAGES], test, split.x_val[:DECODER_IMAGES])
+            for fit, test in zip(fit_layers, test_layers)
+        ]
+        fit_means = probes.conv_channel_means(model, split.x_train[:2_000])
+        test_means = probes.conv_channel_means(model, split.x_val[:1_000])
+        fashion_label[run.spec.seed] = [probes.class_probe_accuracy(fit, split.y_train[:2_000], test, split.y_val[:1_000])
+                                        for fit, test in zip(fit_means, test_means)]
+        evidence.measure(f"Fashion-MNIST CNN, seed {run.spec.seed}: R² of the decoded image, class probe accuracy, "
+                         "conv 1 → 2", [np.round(fashion_picture[run.spec.seed], 3), np.round(fashion_label[run.spec.seed], 3)])
+    evidence.figure("Information distillation by depth, Fashion-MNIST CNN (reported, not judged)",
+                    per_layer_curves({"R² of the decoded image": fashion_picture, "class probe accuracy": fashion_label}),
+                    "Section 3's CNN: the same measures, 2,000 training and 1,000 validation images for the ten-class probe.")
     failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.activations: " + "; ".join(failed)

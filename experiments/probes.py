@@ -73,13 +73,13 @@ def _pixel_design(maps: np.ndarray, size: int) -> np.ndarray:
 def decoding_r2(fit_maps: np.ndarray, fit_images: np.ndarray, test_maps: np.ndarray, test_images: np.ndarray) -> float:
     """How much of the picture a layer keeps: R² of each pixel's colour decoded from the layer's channels at its place.
 
-    One linear map (least squares, with a bias) from channels to RGB, shared by
+    One linear map (least squares, with a bias) from channels to colours, shared by
     every pixel, fitted on ``fit_*`` and scored on ``test_*``.
     """
-    size = fit_images.shape[1]
-    coefficients, *_ = np.linalg.lstsq(_pixel_design(fit_maps, size), fit_images.reshape(-1, 3), rcond=None)
+    size, channels = fit_images.shape[1], fit_images.shape[-1]
+    coefficients, *_ = np.linalg.lstsq(_pixel_design(fit_maps, size), fit_images.reshape(-1, channels), rcond=None)
     predicted = _pixel_design(test_maps, size) @ coefficients
-    truth = test_images.reshape(-1, 3)
+    truth = test_images.reshape(-1, channels)
     return float(1 - np.sum((truth - predicted) ** 2) / np.sum((truth - truth.mean(axis=0)) ** 2))
 
 
