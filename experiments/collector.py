@@ -42,9 +42,15 @@ class Collector:
         self.regressions: list[dict[str, str]] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        for key, record in report.user_properties:
-            if key == RECORD:
-                self._merge(record)
+        records = [record for key, record in report.user_properties if key == RECORD]
+        for record in records:
+            self._merge(record)
+        if not records and report.failed and report.nodeid in self.tests:
+            # A check whose worker died under it (pytest-xdist reports the crash for it, without our record):
+            # its setup was recorded, so its claim is known, and the crash is the check's error.
+            test = self.tests[report.nodeid]
+            self._merge({"claim": test["claim"], "test": report.nodeid, "verdict": "error", "duration_s": 0.0,
+                         "message": f"{report.when}: {str(report.longrepr).strip().splitlines()[-1][:500]}"})
 
     def _merge(self, record: dict[str, Any]) -> None:
         test = self.tests.setdefault(record["test"], {

@@ -303,3 +303,21 @@ def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester
     assert verdicts["geom.same"] == "reproduced" and verdicts["geom.pool"] == "not_encoded"
     assert "incomplete run" in (pytester.path / "reports" / "latest" / "report.html").read_text()
     assert (earlier / "report.html").read_text() == earlier_page
+
+
+def test_a_killed_worker_costs_its_claim_and_nothing_else(pytester: pytest.Pytester) -> None:
+    """A worker process that dies mid-check (as under the OOM killer) leaves the claim in error, the rest reported."""
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_workers=(
+        "import os, pytest\n"
+        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
+        "@pytest.mark.claim('geom.stride')\ndef test_killed():\n    os._exit(9)\n"
+        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
+    ))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*worker*crashed while running*test_killed*"])
+    verdicts = {c["id"]: c["verdict"] for c in results_of(pytester)["claims"]}
+    assert (verdicts["geom.same"], verdicts["geom.stride"], verdicts["geom.pool"]) == ("reproduced", "error", "reproduced")
+    stride = next(c for c in results_of(pytester)["claims"] if c["id"] == "geom.stride")
+    assert "crashed" in stride["tests"][0]["message"]
