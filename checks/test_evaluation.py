@@ -17,7 +17,6 @@ from sklearn.preprocessing import StandardScaler
 
 from experiments import data, figures
 from experiments.claims import claim
-from experiments.stats import judge
 from experiments.training import Arrays, TrainSpec, train
 
 FOLDS = 4  # DLwP1 3.7's k
@@ -77,12 +76,11 @@ def record_stand_in(evidence) -> None:
 @pytest.mark.claim("over.kfold")
 def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
     the_claim = claim("over.kfold")
-    (statistic, band), = the_claim.bands.items()
+    (statistic,) = the_claim.bands
     hold_out = fold_maes[:, 0]  # the first fold alone: a 25% hold-out split of the shuffled data
     k_fold = fold_maes.mean(axis=1)
     ratio = float(np.std(k_fold, ddof=1) / np.std(hold_out, ddof=1))
-    judgement = judge(statistic, [ratio], band)
-    evidence.judged(judgement)
+    failed = evidence.judge_bands(the_claim, {statistic: [ratio]})
     evidence.measure(f"hold-out MAE over {RESHUFFLES} reshuffles", hold_out.round(2))
     evidence.measure(f"{FOLDS}-fold mean MAE over the same reshuffles", k_fold.round(2))
     evidence.measure("fold MAEs of the first reshuffle (min, max, mean)",
@@ -100,14 +98,14 @@ def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
     axis.legend(fontsize=8)
     evidence.figure("Hold-out and K-fold estimates over reshuffles", figure,
                     "Each reshuffle splits the same 442 patients differently; the K-fold estimate moves less.")
-    assert judgement.holds, f"over.kfold: {judgement.describe()}"
+    assert not failed, "over.kfold: " + "; ".join(failed)
 
 
 @pytest.mark.slow
 @pytest.mark.claim("over.normalisation")
 def test_standardised_features_train_better(diabetes, seeds, run_cache, progress, evidence) -> None:
     the_claim = claim("over.normalisation")
-    (statistic, band), = the_claim.bands.items()
+    (statistic,) = the_claim.bands
     x, y = diabetes
     train_index, val_index = next(KFold(FOLDS, shuffle=True, random_state=0).split(x))
     maes = {
@@ -116,10 +114,9 @@ def test_standardised_features_train_better(diabetes, seeds, run_cache, progress
                                               seed, run_cache, progress)) for seed in seeds]
         for label, standardise in (("standardised", True), ("raw", False))
     }
-    judgement = judge(statistic, np.divide(maes["raw"], maes["standardised"]), band)
-    evidence.judged(judgement)
+    failed = evidence.judge_bands(the_claim, {statistic: np.divide(maes["raw"], maes["standardised"])})
     for label, values in maes.items():
         evidence.measure(f"validation MAE, {label} features, per seed", np.round(values, 2))
     evidence.measure("feature ranges (min, max)", np.stack([x.min(axis=0), x.max(axis=0)], axis=1).round(1))
     record_stand_in(evidence)
-    assert judgement.holds, f"over.normalisation: {judgement.describe()}"
+    assert not failed, "over.normalisation: " + "; ".join(failed)

@@ -13,7 +13,6 @@ import pytest
 
 from experiments import figures, models
 from experiments.claims import claim
-from experiments.stats import judge
 
 
 def record_departures(evidence, profile) -> None:
@@ -46,9 +45,7 @@ def test_small_data_overfits(plain_runs, profile, evidence) -> None:
     the_claim = claim("over.small_data")
     record_departures(evidence, profile)
     per_run = [overfitting_statistics(run) for run in plain_runs]
-    judgements = [judge(name, [s[name] for s in per_run], band) for name, band in the_claim.bands.items()]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    failed = evidence.judge_bands(the_claim, {name: [s[name] for s in per_run] for name in the_claim.bands})
     evidence.measure("epoch of minimum validation loss, per seed", [r.best_epoch for r in plain_runs],
                      the_claim.numbers["min_val_loss_epoch"])
     evidence.measure("final validation accuracy, per seed", [r.history["val_accuracy"][-1] for r in plain_runs],
@@ -56,7 +53,6 @@ def test_small_data_overfits(plain_runs, profile, evidence) -> None:
     evidence.figure("Training and validation, plain convnet",
                     figures.training_curves({f"seed {r.spec.seed}": r.history for r in plain_runs}),
                     "The book's two plots: training (solid) runs away from validation (dashed).")
-    failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "over.small_data: " + "; ".join(failed) + f" — book: {the_claim.book}"
 
 

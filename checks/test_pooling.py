@@ -13,7 +13,6 @@ import pytest
 
 from experiments import figures, models
 from experiments.claims import claim
-from experiments.stats import judge
 from experiments.training import Arrays, TrainSpec, train
 
 TRAINING_IMAGES = 10_000  # of the book split's 48,000: the unpooled model costs ten times the pooled one
@@ -62,11 +61,8 @@ def test_max_pooling_beats_the_alternatives(downsampling_runs, evidence) -> None
     the_claim = claim("pool.max_vs_alternatives")
     compared = {name: final(downsampling_runs["max"]) - final(downsampling_runs[alternative])
                 for name, alternative in zip(the_claim.bands, ("average", "strides"))}
-    judgements = [judge(name, compared[name], band) for name, band in the_claim.bands.items()]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    failed = evidence.judge_bands(the_claim, compared)
     record_setting(evidence, {v: downsampling_runs[v] for v in ("max", "average", "strides")})
-    failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "pool.max_vs_alternatives: " + "; ".join(failed)
 
 
@@ -83,15 +79,10 @@ def test_no_pooling_is_worse(downsampling_runs, evidence) -> None:
     the_claim = claim("pool.no_pool_is_worse")
     pooled, unpooled = downsampling_runs["max"], downsampling_runs["none"]
     accuracy_name, gap_name = the_claim.bands
-    judgements = [
-        judge(accuracy_name, final(pooled) - final(unpooled), the_claim.bands[accuracy_name]),
-        judge(gap_name, final_gap(unpooled) - final_gap(pooled), the_claim.bands[gap_name]),
-    ]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    failed = evidence.judge_bands(the_claim, {accuracy_name: final(pooled) - final(unpooled),
+                                              gap_name: final_gap(unpooled) - final_gap(pooled)})
     for variant, runs in (("max pooling", pooled), ("no pooling", unpooled)):
         dense = runs[0].model().layers[-2]
         evidence.measure(f"parameters of the Dense(64) after the conv base, {variant}", dense.count_params())
     record_setting(evidence, {"max": pooled, "none": unpooled})
-    failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "pool.no_pool_is_worse: " + "; ".join(failed)

@@ -20,7 +20,6 @@ import tensorflow as tf
 from experiments import figures, models
 from experiments.architecture import changed_tensors
 from experiments.claims import claim
-from experiments.stats import judge
 from experiments.training import Arrays, LabelRangeError, Run, TrainSpec, seed_everything, train
 
 # --- trans.label_range --------------------------------------------------------------------
@@ -209,13 +208,6 @@ def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
             for seed in seeds]
 
 
-def judge_all(evidence, the_claim, per_statistic: dict[str, list[float]]):
-    judgements = [judge(name, per_statistic[name], band) for name, band in the_claim.bands.items()]
-    for judgement in judgements:
-        evidence.judged(judgement)
-    return [j.describe() for j in judgements if not j.holds]
-
-
 @pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction")
 def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_runs, profile, evidence) -> None:
@@ -225,7 +217,7 @@ def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_r
     random, _ = fast_extraction["random"]
     scratch = [last_epochs_mean(r.history) for r in plain_runs]
     extraction = [last_epochs_mean(r.history) for r in imagenet]
-    failed = judge_all(evidence, the_claim, {
+    failed = evidence.judge_bands(the_claim, {
         "validation accuracy (last 5 epochs): extraction minus from scratch": np.subtract(extraction, scratch),
         "validation accuracy (last 5 epochs): ImageNet weights minus random weights":
             np.subtract(extraction, [last_epochs_mean(r.history) for r in random]),
@@ -269,7 +261,7 @@ def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, pro
         request.applymarker(pytest.mark.xfail(strict=True, reason=AUGMENTED_EXTRACTION_WITH_MOBILENET))
     record_base(evidence, profile)
     fast, _ = fast_extraction["ImageNet"]
-    failed = judge_all(evidence, the_claim, {
+    failed = evidence.judge_bands(the_claim, {
         "final training − validation accuracy: fast extraction minus augmented":
             [final_gap(f) - final_gap(a) for f, a in zip(fast, augmented_runs)],
         "validation accuracy (last 5 epochs): augmented minus fast extraction":
@@ -297,7 +289,7 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_r
     x_test, y_test = cats_vs_dogs_for_transfer["test"]
     frozen = [accuracy_on(r.model(), x_test, y_test) for r in augmented_runs]
     tuned = [accuracy_on(r.model(), x_test, y_test) for r in fine_tuned_runs]
-    failed = judge_all(evidence, the_claim, {"test accuracy: fine-tuned minus frozen": np.subtract(tuned, frozen)})
+    failed = evidence.judge_bands(the_claim, {"test accuracy: fine-tuned minus frozen": np.subtract(tuned, frozen)})
     evidence.measure("test accuracy, frozen base (augmented extraction), per seed", frozen)
     evidence.measure("test accuracy, top block fine-tuned, per seed", tuned, the_claim.numbers["test_accuracy"])
     evidence.measure("trainable weight tensors while fine-tuning", len(fine_tuned_runs[0].model().trainable_weights))

@@ -35,25 +35,26 @@ def per_layer_curves(panels: dict[str, dict[int, list[float]]]):
     return figure
 
 
+def sparsity_by_layer(runs, images: np.ndarray, evidence, label: str) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """{seed: blank-channel share per conv layer}, {seed: zero-activation share per conv layer}, each recorded."""
+    blank, zeros = {}, {}
+    for run in runs:
+        layers = probes.conv_activations(run.model(), images)  # every conv layer, after its ReLU
+        blank[run.spec.seed] = [probes.blank_channel_fraction(a) for a in layers]
+        zeros[run.spec.seed] = [probes.zero_fraction(a) for a in layers]
+        evidence.measure(f"{label}seed {run.spec.seed}: blank channels, conv 1 → {len(layers)}", np.round(blank[run.spec.seed], 3))
+        evidence.measure(f"{label}seed {run.spec.seed}: zero activations, conv 1 → {len(layers)}", np.round(zeros[run.spec.seed], 3))
+    return blank, zeros
+
+
 @pytest.mark.slow
 @pytest.mark.claim("vis.sparsity")
 def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split, evidence) -> None:
     the_claim = claim("vis.sparsity")
     first_name, growth_name = the_claim.bands
-    images = cats_vs_dogs["validation"][0][:SPARSITY_IMAGES]
-    blank, zeros = {}, {}
-    for run in plain_runs:
-        layers = probes.conv_activations(run.model(), images)  # conv 1..4 of the cats-vs-dogs convnet
-        blank[run.spec.seed] = [probes.blank_channel_fraction(a) for a in layers]
-        zeros[run.spec.seed] = [probes.zero_fraction(a) for a in layers]
-        evidence.measure(f"seed {run.spec.seed}: blank channels, conv 1 → {len(layers)}", blank[run.spec.seed])
-        evidence.measure(f"seed {run.spec.seed}: zero activations, conv 1 → {len(layers)}", zeros[run.spec.seed])
-    judgements = [
-        judge(first_name, [b[0] for b in blank.values()], the_claim.bands[first_name]),
-        judge(growth_name, [b[-1] - b[0] for b in blank.values()], the_claim.bands[growth_name]),
-    ]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    blank, zeros = sparsity_by_layer(plain_runs, cats_vs_dogs["validation"][0][:SPARSITY_IMAGES], evidence, "")
+    failed = evidence.judge_bands(the_claim, {first_name: [b[0] for b in blank.values()],
+                                              growth_name: [b[-1] - b[0] for b in blank.values()]})
     mean_blank = np.mean(list(blank.values()), axis=0)
     mean_zeros = np.mean(list(zeros.values()), axis=0)
     evidence.measure("blank channels per conv layer, mean over seeds", mean_blank.round(3).tolist())
@@ -67,20 +68,11 @@ def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, hg_runs, fashion_bo
                     "ReLU): pooling keeps the maximum of each window, so it adds no zeros of its own.")
 
     # The chapter's other trained model, reported beside the judged one.
-    fashion_images = fashion_book_split.x_val[:SPARSITY_IMAGES]
-    fashion_blank, fashion_zeros = {}, {}
-    for run in hg_runs:
-        layers = probes.conv_activations(run.model(), fashion_images)  # conv 1, 2 of the Fashion-MNIST CNN
-        fashion_blank[run.spec.seed] = [probes.blank_channel_fraction(a) for a in layers]
-        fashion_zeros[run.spec.seed] = [probes.zero_fraction(a) for a in layers]
-        evidence.measure(f"Fashion-MNIST CNN, seed {run.spec.seed}: blank channels, conv 1 → 2",
-                         np.round(fashion_blank[run.spec.seed], 3))
-        evidence.measure(f"Fashion-MNIST CNN, seed {run.spec.seed}: zero activations, conv 1 → 2",
-                         np.round(fashion_zeros[run.spec.seed], 3))
+    fashion_blank, fashion_zeros = sparsity_by_layer(hg_runs, fashion_book_split.x_val[:SPARSITY_IMAGES], evidence,
+                                                     "Fashion-MNIST CNN, ")
     evidence.figure("Sparsity by depth, Fashion-MNIST CNN (reported, not judged)",
                     per_layer_curves({"blank channels": fashion_blank, "zero activations": fashion_zeros}),
                     f"Section 3's CNN, {SPARSITY_IMAGES} validation images, its two conv layers after ReLU.")
-    failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.sparsity: " + "; ".join(failed)
 
 
@@ -108,12 +100,8 @@ def test_trained_kernels_have_structure(hg_runs, evidence) -> None:
     for run in hg_runs:
         for state, weights in (("trained", "final"), ("untrained", "initial")):
             shares[state].append(float(np.mean(probes.arranged(first_kernels(run.model(weights))))))
-    judgements = [
-        judge(trained_name, shares["trained"], the_claim.bands[trained_name]),
-        judge(difference_name, np.subtract(shares["trained"], shares["untrained"]), the_claim.bands[difference_name]),
-    ]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    failed = evidence.judge_bands(the_claim, {trained_name: shares["trained"],
+                                              difference_name: np.subtract(shares["trained"], shares["untrained"])})
     evidence.measure("share of untrained kernels with a spatial arrangement, per seed (10% expected by chance)",
                      shares["untrained"])
     first = hg_runs[0]
@@ -122,7 +110,6 @@ def test_trained_kernels_have_structure(hg_runs, evidence) -> None:
                         figures.image_grid(first_kernels(first.model(weights)), 2, 16, vmin=-0.5, vmax=0.5),
                         "The 32 kernels of the Fashion-MNIST CNN's first conv layer on HG 8-3's colour scale "
                         "(vmin −0.5, vmax 0.5).")
-    failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.trained_filters: " + "; ".join(failed)
 
 
@@ -264,11 +251,7 @@ def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evide
 def judge_ascent(evidence, excited: list[float], entropy_gain: list[float]) -> list[str]:
     the_claim = claim("vis.filters")
     excited_name, entropy_name = the_claim.bands
-    judgements = [judge(excited_name, excited, the_claim.bands[excited_name]),
-                  judge(entropy_name, entropy_gain, the_claim.bands[entropy_name])]
-    for judgement in judgements:
-        evidence.judged(judgement)
-    return [j.describe() for j in judgements if not j.holds]
+    return evidence.judge_bands(the_claim, {excited_name: excited, entropy_name: entropy_gain})
 
 
 ASCENT_FROM_GREY = (
@@ -320,35 +303,40 @@ def test_gradient_ascent_on_vgg16(profile, evidence) -> None:
 DECODER_IMAGES = 100  # images the pixel decoder is fitted on, and as many it is scored on
 
 
+def distillation_by_layer(runs, fit: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray], evidence,
+                          label: str) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """{seed: R² of the decoded image per conv layer}, {seed: class probe accuracy per conv layer}, each recorded.
+
+    The decoder is fitted on the first DECODER_IMAGES of ``fit`` and scored on as many of ``test``; the probe
+    uses all of both.
+    """
+    (x_fit, y_fit), (x_test, y_test) = fit, test
+    picture, probe = {}, {}
+    for run in runs:
+        model = run.model()
+        fit_layers = probes.conv_activations(model, x_fit[:DECODER_IMAGES])
+        test_layers = probes.conv_activations(model, x_test[:DECODER_IMAGES])
+        picture[run.spec.seed] = [probes.decoding_r2(f, x_fit[:DECODER_IMAGES], t, x_test[:DECODER_IMAGES])
+                                  for f, t in zip(fit_layers, test_layers)]
+        probe[run.spec.seed] = [probes.class_probe_accuracy(f, y_fit, t, y_test) for f, t in
+                                zip(probes.conv_channel_means(model, x_fit), probes.conv_channel_means(model, x_test))]
+        layers = f"conv 1 → {len(fit_layers)}"
+        evidence.measure(f"{label}seed {run.spec.seed}: R² of the decoded image, {layers}", np.round(picture[run.spec.seed], 3))
+        evidence.measure(f"{label}seed {run.spec.seed}: class probe accuracy, {layers}", np.round(probe[run.spec.seed], 3))
+    return picture, probe
+
+
 @pytest.mark.slow
 @pytest.mark.claim("vis.activations")
 def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
                                                        evidence) -> None:
     the_claim = claim("vis.activations")
     first_name, drop_name, probe_name = the_claim.bands
-    x_train, y_train = cats_vs_dogs["train"]
-    x_val, y_val = cats_vs_dogs["validation"]
-    picture, label = {}, {}
-    for run in plain_runs:
-        model = run.model()
-        fit_layers = probes.conv_activations(model, x_train[:DECODER_IMAGES])
-        test_layers = probes.conv_activations(model, x_val[:DECODER_IMAGES])
-        picture[run.spec.seed] = [
-            probes.decoding_r2(fit, x_train[:DECODER_IMAGES], test, x_val[:DECODER_IMAGES])
-            for fit, test in zip(fit_layers, test_layers)
-        ]
-        fit_means, test_means = probes.conv_channel_means(model, x_train), probes.conv_channel_means(model, x_val)
-        label[run.spec.seed] = [probes.class_probe_accuracy(fit, y_train, test, y_val)
-                                for fit, test in zip(fit_means, test_means)]
-        evidence.measure(f"seed {run.spec.seed}: R² of the decoded image, conv 1 → {len(fit_layers)}", np.round(picture[run.spec.seed], 3))
-        evidence.measure(f"seed {run.spec.seed}: class probe accuracy, conv 1 → {len(fit_layers)}", np.round(label[run.spec.seed], 3))
-    judgements = [
-        judge(first_name, [r2[0] for r2 in picture.values()], the_claim.bands[first_name]),
-        judge(drop_name, [r2[-1] - r2[0] for r2 in picture.values()], the_claim.bands[drop_name]),
-        judge(probe_name, [acc[-1] - acc[0] for acc in label.values()], the_claim.bands[probe_name]),
-    ]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    x_val = cats_vs_dogs["validation"][0]
+    picture, label = distillation_by_layer(plain_runs, cats_vs_dogs["train"], cats_vs_dogs["validation"], evidence, "")
+    failed = evidence.judge_bands(the_claim, {first_name: [r2[0] for r2 in picture.values()],
+                                              drop_name: [r2[-1] - r2[0] for r2 in picture.values()],
+                                              probe_name: [acc[-1] - acc[0] for acc in label.values()]})
 
     first = plain_runs[0]
     maps = [layer[0] for layer in probes.conv_activations(first.model(), x_val[:1])]
@@ -363,25 +351,10 @@ def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs
                     "channel means, 2,000 training images fitted, 1,000 validation images scored.")
     # The chapter's other trained model, reported beside the judged one.
     split = fashion_book_split
-    fashion_picture, fashion_label = {}, {}
-    for run in hg_runs:
-        model = run.model()
-        fit_layers = probes.conv_activations(model, split.x_train[:DECODER_IMAGES])
-        test_layers = probes.conv_activations(model, split.x_val[:DECODER_IMAGES])
-        fashion_picture[run.spec.seed] = [
-            probes.decoding_r2(fit, split.x_train[:DECODER_IMAGES], test, split.x_val[:DECODER_IMAGES])
-            for fit, test in zip(fit_layers, test_layers)
-        ]
-        fit_means = probes.conv_channel_means(model, split.x_train[:2_000])
-        test_means = probes.conv_channel_means(model, split.x_val[:1_000])
-        fashion_label[run.spec.seed] = [probes.class_probe_accuracy(fit, split.y_train[:2_000], test, split.y_val[:1_000])
-                                        for fit, test in zip(fit_means, test_means)]
-        evidence.measure(f"Fashion-MNIST CNN, seed {run.spec.seed}: R² of the decoded image, conv 1 → 2",
-                         np.round(fashion_picture[run.spec.seed], 3))
-        evidence.measure(f"Fashion-MNIST CNN, seed {run.spec.seed}: class probe accuracy, conv 1 → 2",
-                         np.round(fashion_label[run.spec.seed], 3))
+    fashion_picture, fashion_label = distillation_by_layer(
+        hg_runs, (split.x_train[:2_000], split.y_train[:2_000]), (split.x_val[:1_000], split.y_val[:1_000]),
+        evidence, "Fashion-MNIST CNN, ")
     evidence.figure("Information distillation by depth, Fashion-MNIST CNN (reported, not judged)",
                     per_layer_curves({"R² of the decoded image": fashion_picture, "class probe accuracy": fashion_label}),
                     "Section 3's CNN: the same measures, 2,000 training and 1,000 validation images for the ten-class probe.")
-    failed = [j.describe() for j in judgements if not j.holds]
     assert not failed, "vis.activations: " + "; ".join(failed)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.figures import png_bytes
-from experiments.stats import Judgement
+from experiments.stats import Judgement, judge
+
+if TYPE_CHECKING:
+    from experiments.claims import Claim
 
 
 def jsonable(value: Any) -> Any:
@@ -64,6 +67,15 @@ class Evidence:
                       f"({judgement.standard_error:.2g}) of its band {judgement.band}: these seeds cannot tell on which "
                       f"side of the band the statistic really lies.")
         return judgement.holds
+
+    def judge_bands(self, claim: Claim, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
+        """Judge each of ``claim``'s bands on its statistic's per-seed values and record it; the failed ones, described."""
+        if set(per_seed) != set(claim.bands):
+            raise ValueError(f"{claim.id}: statistics {sorted(per_seed)} do not match its bands {sorted(claim.bands)}")
+        judgements = [judge(name, per_seed[name], band) for name, band in claim.bands.items()]
+        for judgement in judgements:
+            self.judged(judgement)
+        return [j.describe() for j in judgements if not j.holds]
 
     def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:
         """Record a figure (a matplotlib Figure or PNG bytes) to embed in the report."""

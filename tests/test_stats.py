@@ -40,3 +40,17 @@ def test_a_mean_within_one_standard_error_of_an_edge_is_too_close_to_call():
     assert judge("d", [0.010, -0.010, 0.003], Band(low=0.0)).too_close_to_call  # mean 0.001, standard error 0.006
     assert not judge("d", [0.30, 0.32, 0.31], Band(low=0.0)).too_close_to_call
     assert not judge("d", [0.5], Band(low=0.0, high=1.0)).too_close_to_call  # one seed: no spread to go by
+
+
+def test_judge_bands_records_every_band_and_returns_the_failed_ones():
+    from experiments.claims import claim
+    from experiments.evidence import Evidence
+
+    the_claim = claim("pool.no_pool_is_worse")
+    accuracy, gap = the_claim.bands
+    evidence = Evidence(the_claim.id)
+    failed = evidence.judge_bands(the_claim, {accuracy: [-0.02, -0.03], gap: [0.04, 0.05]})
+    assert [m["quantity"] for m in evidence.measured] == [accuracy, gap]
+    assert len(failed) == 1 and failed[0].startswith(f"{accuracy}: mean -0.025")
+    with pytest.raises(ValueError, match="do not match its bands"):
+        evidence.judge_bands(the_claim, {accuracy: [0.1]})
