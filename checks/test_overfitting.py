@@ -13,6 +13,7 @@ import pytest
 
 from experiments import figures, models
 from experiments.claims import claim
+from experiments.curves import final_gap
 
 
 def record_departures(evidence, profile) -> None:
@@ -33,7 +34,7 @@ def overfitting_statistics(run) -> dict[str, float]:
     h = run.history
     return {
         "final training accuracy": h["accuracy"][-1],
-        "final training − validation accuracy": h["accuracy"][-1] - h["val_accuracy"][-1],
+        "final training − validation accuracy": final_gap(h),
         "epoch of minimum validation loss / epochs run": run.best_epoch / run.epochs_run,
         "final − minimum validation loss": h["val_loss"][-1] - min(h["val_loss"]),
     }

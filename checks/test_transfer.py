@@ -20,6 +20,7 @@ import tensorflow as tf
 from experiments import figures, models
 from experiments.architecture import changed_tensors
 from experiments.claims import claim
+from experiments.curves import crossing_share, final_gap, last_epochs_mean
 from experiments.training import Arrays, LabelRangeError, Run, TrainSpec, seed_everything, train
 
 # --- trans.label_range --------------------------------------------------------------------
@@ -116,24 +117,8 @@ def record_base(evidence, profile) -> None:
         )
 
 
-def last_epochs_mean(history: dict[str, list[float]], metric: str = "val_accuracy", epochs: int = 5) -> float:
-    """A curve's level at the end, steadier than its last value."""
-    return float(np.mean(history[metric][-epochs:]))
-
-
-def crossing_share(history: dict[str, list[float]]) -> float:
-    """The first epoch whose training accuracy passes validation accuracy, over the epochs run (> 1: never)."""
-    above = np.flatnonzero(np.array(history["accuracy"]) > np.array(history["val_accuracy"]))
-    epochs = len(history["accuracy"])
-    return (above[0] + 1 if above.size else epochs + 1) / epochs
-
-
 def accuracy_on(model, x_test: np.ndarray, y_test: np.ndarray) -> float:
     return float(np.mean((model.predict(x_test, batch_size=100, verbose=0)[:, 0] > 0.5) == y_test))
-
-
-def final_gap(run: Run) -> float:
-    return run.history["accuracy"][-1] - run.history["val_accuracy"][-1]
 
 
 FEATURE_BATCH = 100
@@ -221,7 +206,7 @@ def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_r
         "validation accuracy (last 5 epochs): extraction minus from scratch": np.subtract(extraction, scratch),
         "validation accuracy (last 5 epochs): ImageNet weights minus random weights":
             np.subtract(extraction, [last_epochs_mean(r.history) for r in random]),
-        "final training − validation accuracy": [final_gap(r) for r in imagenet],
+        "final training − validation accuracy": [final_gap(r.history) for r in imagenet],
         "first epoch training accuracy passes validation accuracy / epochs": [crossing_share(r.history) for r in imagenet],
     })
     evidence.measure("validation accuracy (last 5 epochs), extraction, per seed", extraction, the_claim.numbers["val_accuracy"])
@@ -263,7 +248,7 @@ def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, pro
     fast, _ = fast_extraction["ImageNet"]
     failed = evidence.judge_bands(the_claim, {
         "final training − validation accuracy: fast extraction minus augmented":
-            [final_gap(f) - final_gap(a) for f, a in zip(fast, augmented_runs)],
+            [final_gap(f.history) - final_gap(a.history) for f, a in zip(fast, augmented_runs)],
         "validation accuracy (last 5 epochs): augmented minus fast extraction":
             [last_epochs_mean(a.history) - last_epochs_mean(f.history) for f, a in zip(fast, augmented_runs)],
     })
