@@ -68,3 +68,17 @@ def value_over_runs(labels: list[str], means: list[float], spreads: list[float],
     axis.set_xticks(list(positions), labels, rotation=30, ha="right", fontsize=7)
     axis.set_title(title, fontsize=9)
     return figure
+
+
+def curves_by_variant(runs: dict[str, list[dict[str, list[float]]]], metric: str = "val_loss") -> Figure:
+    """One metric's curve for every seed of every variant: one colour per variant, as DLwP1 4.4 compares them."""
+    figure = new_figure(5.5, 3.2)
+    axis = figure.subplots()
+    for colour, (variant, histories) in enumerate(runs.items()):
+        for seed, history in enumerate(histories):
+            axis.plot(range(1, len(history[metric]) + 1), history[metric], color=f"C{colour}", linewidth=1,
+                      label=variant if seed == 0 else None)
+    axis.set_xlabel("epoch")
+    axis.set_ylabel(metric.replace("_", " "))
+    axis.legend(fontsize=7)
+    return figure

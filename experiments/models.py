@@ -47,6 +47,31 @@ def housing_regressor(features: int = 13) -> keras.Model:
     )
 
 
+def dense_network(inputs: int = 10_000, units: int = 16, classes: int = 1, l2: float = 0.0,
+                  dropout: float = 0.0) -> keras.Model:
+    """DLwP1 3.4/4.4's IMDB network: two Dense(units, relu) and the output, and 4.4's cures for its overfitting.
+
+    ``l2`` puts an L2(l2) penalty on both hidden layers' kernels; ``dropout``
+    puts Dropout(dropout) after each of them. One sigmoid unit for IMDB's two
+    classes, a softmax over ``classes`` otherwise.
+    """
+    regulariser = keras.regularizers.L2(l2) if l2 else None
+
+    def hidden() -> list[layers.Layer]:
+        return [layers.Dense(units, activation="relu", kernel_regularizer=regulariser),  # (units,)
+                *([layers.Dropout(dropout)] if dropout else [])]
+
+    return keras.Sequential(
+        [
+            keras.Input((inputs,)),
+            *hidden(),
+            *hidden(),
+            layers.Dense(classes, activation="sigmoid" if classes == 1 else "softmax"),  # (classes,)
+        ],
+        name=f"dense_{units}_{units}",
+    )
+
+
 DOWNSAMPLING = ("max", "average", "strides", "none")
 
 

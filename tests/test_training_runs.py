@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from experiments import training
 from experiments.cache import RunCache
 from experiments.training import Arrays, TrainSpec, cache_key, train
 
@@ -71,3 +72,27 @@ def test_progress_is_told_without_changing_the_run(arrays, tmp_path):
     assert lines[0] == "fashion_cnn on random, seed 3: training, up to 2 epochs"
     assert lines[-1].startswith("fashion_cnn on random, seed 3: done in ")
     assert len(lines) <= 2 + SPEC.epochs
+
+
+def test_the_suites_fit_options_learn_what_the_books_fit_learns(tmp_path, monkeypatch):
+    """Steps grouped 32 to a call and validation in big batches: the same weights, bit for bit.
+
+    The augmented model with dropout draws random numbers at every step, and 34
+    steps an epoch make one group of 32 and one of 2, so the grouping's seams
+    and the generators' state across them are both exercised.
+    """
+    rng = np.random.default_rng(1)
+    x = rng.random((780, 48, 48, 3), dtype=np.float32)
+    y = rng.integers(0, 2, 780).astype("uint8")
+    arrays = Arrays(x[:680], y[:680], x[680:], y[680:])
+    spec = TrainSpec(model="cats_dogs_convnet", model_args={"size": 48, "dropout": True, "augment": True},
+                     data="random", loss="binary_crossentropy", epochs=2, batch_size=20, seed=5,
+                     optimizer="rmsprop", learning_rate=1e-4)
+    suite = train(spec, arrays, RunCache(tmp_path / "suite"))
+    monkeypatch.setattr(training, "COMPILE_OPTIONS", {})
+    monkeypatch.setattr(training, "FIT_OPTIONS", {})
+    book = train(spec, arrays, RunCache(tmp_path / "book"))
+    for a, b in zip(suite.model().get_weights(), book.model().get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert suite.history["loss"] == book.history["loss"]
+    np.testing.assert_allclose(suite.history["val_loss"], book.history["val_loss"], rtol=1e-5)
