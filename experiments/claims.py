@@ -714,6 +714,17 @@ _TRANSFER = (
         ),
         source="DLwP1 5.3 [P]; notes-tfds",
         book="—",
+        bands={
+            "target validation accuracy (last 5 epochs): lowest block transferred minus all blocks": Band(low=0.0),
+            "target validation accuracy (last 5 epochs): lowest block transferred minus none": Band(low=0.0),
+        },
+        band_reason=(
+            "The book gives no number, only directions: on a target unlike the source, a base cut after its "
+            "lowest block (frozen, the blocks above it trained anew) does at least as well as the whole base "
+            "frozen, whose upper blocks answer the source's questions; and the lowest block, being generic, "
+            "does not hurt against training everything from scratch. Both bands ask for the sign only, "
+            "averaged over seeds."
+        ),
     ),
     Claim(
         id="trans.tft",
