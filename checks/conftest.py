@@ -22,17 +22,23 @@ def scaled(images: np.ndarray) -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
-def fashion_book_split(fashion_mnist) -> Arrays:
-    """HG 8-2's split: train_test_split(train_scaled, train_target, test_size=0.2, random_state=42)."""
-    (x, y), _ = fashion_mnist
-    train, held_out = train_test_split(np.arange(len(x)), test_size=0.2, random_state=42)  # 48,000 / 12,000
-    return Arrays(scaled(x[train]), y[train], scaled(x[held_out]), y[held_out])
+def fashion_scaled(fashion_mnist):
+    """((x_train, y_train), (x_test, y_test)) with the images scaled as HG 8-2 scales them."""
+    (x, y), (x_test, y_test) = fashion_mnist
+    return (scaled(x), y), (scaled(x_test), y_test)
 
 
 @pytest.fixture(scope="session")
-def fashion_test(fashion_mnist) -> tuple[np.ndarray, np.ndarray]:
-    _, (x_test, y_test) = fashion_mnist
-    return scaled(x_test), y_test
+def fashion_book_split(fashion_scaled) -> Arrays:
+    """HG 8-2's split: train_test_split(train_scaled, train_target, test_size=0.2, random_state=42)."""
+    (x, y), _ = fashion_scaled
+    train, held_out = train_test_split(np.arange(len(x)), test_size=0.2, random_state=42)  # 48,000 / 12,000
+    return Arrays(x[train], y[train], x[held_out], y[held_out])
+
+
+@pytest.fixture(scope="session")
+def fashion_test(fashion_scaled) -> tuple[np.ndarray, np.ndarray]:
+    return fashion_scaled[1]
 
 
 def hg_spec(seed: int) -> TrainSpec:

@@ -38,13 +38,13 @@ ORIGINAL = "16-16 (original)"
 
 
 @pytest.fixture(scope="module")
-def shirts(fashion_mnist) -> Arrays:
+def shirts(fashion_scaled) -> Arrays:
     """T-shirts/tops against shirts: 1,000 training images as (784,) vectors in [0, 1], the 2,000 test images to validate."""
-    (x, y), (x_test, y_test) = fashion_mnist
+    (x, y), (x_test, y_test) = fashion_scaled
 
     def pair(images, labels):
         keep = np.isin(labels, CLASSES)
-        return (images[keep].reshape(-1, 784) / 255.0).astype("float32"), (labels[keep] == CLASSES[1]).astype("uint8")
+        return images[keep].reshape(-1, 784), (labels[keep] == CLASSES[1]).astype("uint8")
 
     x, y = pair(x, y)
     sample, _ = train_test_split(np.arange(len(x)), train_size=TRAINING_IMAGES, stratify=y, random_state=0)

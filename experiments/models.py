@@ -307,6 +307,32 @@ def pretrained_classifier(base: str, size: int, augment: bool = False, fine_tune
     return keras.Model(inputs, outputs, name=f"{base}_classifier")
 
 
+def block_convnet(classes: int = 10, frozen_blocks: int = 0) -> keras.Model:
+    """Three conv blocks under a small head, for Fashion-MNIST (trans.generic_lower_layers).
+
+    Block b (0, 1, 2) is Conv2D + MaxPooling2D, layers 2b and 2b + 1; the
+    lowest ``frozen_blocks`` are frozen, for a run that takes them from a base
+    trained on other classes (TrainSpec.start_from_layers).
+    """
+    blocks = [
+        [layers.Conv2D(filters, 3, padding="same", activation="relu"), layers.MaxPooling2D(2)]
+        for filters in (32, 64, 128)  # (28, 28, 32) → (14, 14, 32); (14, 14, 64) → (7, 7, 64); (7, 7, 128) → (3, 3, 128)
+    ]
+    for block in blocks[:frozen_blocks]:
+        for layer in block:
+            layer.trainable = False
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            *(layer for block in blocks for layer in block),  # (3, 3, 128)
+            layers.Flatten(),  # (1152,)
+            layers.Dense(64, activation="relu"),  # (64,)
+            layers.Dense(classes, activation="softmax"),  # (classes,)
+        ],
+        name="block_convnet",
+    )
+
+
 def canvas_convnet(size: int = 56, classes: int = 10) -> keras.Model:
     """A small convnet for Fashion-MNIST items placed anywhere on a size×size canvas (vis.gradcam).
 

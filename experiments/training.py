@@ -53,6 +53,7 @@ class TrainSpec:
     early_stopping_patience: int | None = None  # with restore_best_weights=True, as HG 8-2
     checkpoint: bool = False  # ModelCheckpoint(save_best_only=True) of the best model
     start_from: TrainSpec | None = None  # a run whose final weights this one starts from (fine-tuning)
+    start_from_layers: int | None = None  # with start_from: take only its first n layers' weights (transfer)
 
     def build(self) -> keras.Model:
         return getattr(models, self.model)(**self.model_args)
@@ -175,8 +176,14 @@ def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path, say: Callable[[str], No
     model = spec.build()
     if spec.loss in CLASSIFICATION_LOSSES:
         check_labels(model, np.concatenate([arrays.y_train, arrays.y_val]))
-    if start is not None:
+    if start is not None and spec.start_from_layers is None:
         model.load_weights(start.entry / "final.weights.h5")
+    elif start is not None:  # the lowest layers from the start's model; the rest keep the builder's initialisation
+        n = spec.start_from_layers
+        if not 0 < n <= len(model.layers):
+            raise ValueError(f"start_from_layers={n}, but {spec.model} has {len(model.layers)} layers")
+        for layer, source in zip(model.layers[:n], start.model().layers[:n], strict=True):
+            layer.set_weights(source.get_weights())
     model.save_weights(workdir / "initial.weights.h5")
     optimizer = keras.optimizers.get(spec.optimizer)
     if spec.learning_rate is not None:

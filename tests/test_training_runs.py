@@ -96,3 +96,24 @@ def test_the_suites_fit_options_learn_what_the_books_fit_learns(tmp_path, monkey
         np.testing.assert_array_equal(a, b)
     assert suite.history["loss"] == book.history["loss"]
     np.testing.assert_allclose(suite.history["val_loss"], book.history["val_loss"], rtol=1e-5)
+
+
+def test_start_from_layers_takes_only_the_lowest_layers_and_freezing_keeps_them(arrays, tmp_path):
+    cache = RunCache(tmp_path)
+    base = TrainSpec(model="block_convnet", model_args={"classes": 10}, data="random",
+                     loss="sparse_categorical_crossentropy", epochs=1, batch_size=32, seed=3)
+    transfer = dataclasses.replace(base, model_args={"classes": 10, "frozen_blocks": 1}, start_from=base,
+                                   start_from_layers=2, seed=4)
+    source, moved = train(base, arrays, cache).model(), train(transfer, arrays, cache)
+    initial, final = moved.model("initial"), moved.model()
+
+    def kernel(model, layer: int):
+        return model.layers[layer].get_weights()[0]
+
+    lowest_conv, next_conv = 0, 2  # block 0's Conv2D, block 1's
+    np.testing.assert_array_equal(kernel(initial, lowest_conv), kernel(source, lowest_conv))  # taken from the base
+    np.testing.assert_array_equal(kernel(final, lowest_conv), kernel(source, lowest_conv))  # frozen while training
+    assert not np.array_equal(kernel(initial, next_conv), kernel(source, next_conv))  # its own initialisation
+    assert not np.array_equal(kernel(final, next_conv), kernel(initial, next_conv))  # trained
+    with pytest.raises(ValueError, match="start_from_layers=99, but block_convnet has 9 layers"):
+        train(dataclasses.replace(transfer, start_from_layers=99), arrays, cache)
