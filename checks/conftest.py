@@ -82,12 +82,19 @@ def cats_train_val(cats_vs_dogs) -> Arrays:
     return Arrays(*cats_vs_dogs["train"], *cats_vs_dogs["validation"])
 
 
-def cats_convnet_spec(profile, seed: int) -> TrainSpec:
-    """DLwP1 5.2's plain run: RMSprop(1e-4), batch 20, binary cross-entropy, at the profile's size and epochs."""
+def cats_convnet_spec(profile, seed: int, augmented: bool = False) -> TrainSpec:
+    """DLwP1 5.2's runs: RMSprop(1e-4), batch 20, binary cross-entropy, at the profile's size and epochs.
+
+    ``augmented``: the second model, with the book's augmentation and Dropout(0.5).
+    """
+    model_args = {"size": profile.cats_size}
+    if augmented:
+        model_args |= {"dropout": True, "augment": True, "interpolation": profile.augmentation_interpolation}
     return TrainSpec(
-        model="cats_dogs_convnet", model_args={"size": profile.cats_size},
+        model="cats_dogs_convnet", model_args=model_args,
         data=f"cats_vs_dogs_small/{profile.cats_size}px", loss="binary_crossentropy",
-        epochs=profile.small_data_epochs, batch_size=20, seed=seed, optimizer="rmsprop", learning_rate=1e-4,
+        epochs=profile.augmented_epochs if augmented else profile.small_data_epochs, batch_size=20, seed=seed,
+        optimizer="rmsprop", learning_rate=1e-4,
     )
 
 
@@ -95,3 +102,9 @@ def cats_convnet_spec(profile, seed: int) -> TrainSpec:
 def plain_runs(profile, seeds, cats_train_val, run_cache, progress):
     """The plain convnet, once per seed: over.small_data judges its curves, vis.sparsity its activations."""
     return [train(cats_convnet_spec(profile, seed), cats_train_val, run_cache, progress) for seed in seeds]
+
+
+@pytest.fixture(scope="session")
+def augmented_runs(profile, seeds, cats_train_val, run_cache, progress):
+    """The convnet with augmentation and Dropout(0.5), once per seed: over.augmentation compares it with plain_runs."""
+    return [train(cats_convnet_spec(profile, seed, augmented=True), cats_train_val, run_cache, progress) for seed in seeds]

@@ -126,31 +126,35 @@ def mnist_convnet_v2(pooling: bool = True) -> keras.Model:
     return keras.Model(inputs, outputs, name="mnist_convnet_v2" if pooling else "mnist_no_max_pool_v2")
 
 
-def book_augmentation() -> list[layers.Layer]:
+def book_augmentation(interpolation: str = "bilinear") -> list[layers.Layer]:
     """DLwP1 5.2's ImageDataGenerator settings as preprocessing layers, active only in training.
 
     rotation_range=40 (degrees), width/height_shift_range=0.2, zoom_range=0.2,
     horizontal_flip=True, fill_mode='nearest'. Its shear_range=0.2 is 0.2 *degrees*
-    in ImageDataGenerator, too small to matter, and is left out.
+    in ImageDataGenerator, too small to matter, and is left out. ImageDataGenerator
+    resampled once, bilinearly, for all its transforms together; these layers
+    resample once each, three times in a row.
     """
     return [
-        layers.RandomRotation(40 / 360, fill_mode="nearest"),
-        layers.RandomTranslation(0.2, 0.2, fill_mode="nearest"),
-        layers.RandomZoom(0.2, fill_mode="nearest"),
+        layers.RandomRotation(40 / 360, fill_mode="nearest", interpolation=interpolation),
+        layers.RandomTranslation(0.2, 0.2, fill_mode="nearest", interpolation=interpolation),
+        layers.RandomZoom(0.2, fill_mode="nearest", interpolation=interpolation),
         layers.RandomFlip("horizontal"),
     ]
 
 
-def cats_dogs_convnet(size: int = 150, dropout: bool = False, augment: bool = False) -> keras.Model:
+def cats_dogs_convnet(size: int = 150, dropout: bool = False, augment: bool = False,
+                      interpolation: str = "bilinear") -> keras.Model:
     """DLwP1 5.2: the from-scratch cats-vs-dogs convnet.
 
     ``dropout=True`` adds Dropout(0.5) after Flatten; ``augment=True`` puts the
-    book's augmentation in front, as layers that only act while training.
+    book's augmentation in front, as layers that only act while training,
+    resampling with ``interpolation``.
     """
     return keras.Sequential(
         [
             keras.Input((size, size, 3)),
-            *(book_augmentation() if augment else []),
+            *(book_augmentation(interpolation) if augment else []),
             layers.Conv2D(32, 3, activation="relu"),  # (148, 148, 32)
             layers.MaxPooling2D(2),  # (74, 74, 32)
             layers.Conv2D(64, 3, activation="relu"),  # (72, 72, 64)
