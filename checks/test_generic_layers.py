@@ -25,7 +25,6 @@ SOURCE_CLASSES = (0, 1, 2, 3, 4, 6)  # garments
 TARGET_CLASSES = (5, 7, 8, 9)  # sandal, sneaker, bag, ankle boot
 TARGET_TRAINING_IMAGES = 1_000  # judged
 SMALLER_TARGET = 200  # reported beside: less for the target to learn its own lower layers from
-BLOCKS = 3  # models.block_convnet's conv blocks, two layers each
 SOURCE_EPOCHS, TARGET_EPOCHS = 5, 20
 TRANSFERRED = {"none (from scratch)": 0, "lowest block": 1, "lowest two blocks": 2, "all blocks": 3}
 
@@ -57,14 +56,14 @@ def base_spec(seed: int) -> TrainSpec:
 
 
 def target_runs(source, target: Arrays, seeds, run_cache, progress) -> dict[str, list]:
-    """{blocks transferred: one target run per seed}; each seed's base is trained on the source first."""
+    """{blocks transferred: one target run per seed}, each from its seed's base, trained on the source."""
     def target_spec(blocks: int, seed: int) -> TrainSpec:
         return TrainSpec(model="block_convnet", model_args={"classes": len(TARGET_CLASSES), "frozen_blocks": blocks},
                          data=f"fashion_mnist/not_garments_{len(target.x_train)}", loss="sparse_categorical_crossentropy",
                          epochs=TARGET_EPOCHS, batch_size=32, seed=seed,
                          start_from=base_spec(seed) if blocks else None, start_from_layers=2 * blocks if blocks else None)
 
-    return {name: [train(target_spec(blocks, seed), target, run_cache, progress) for seed in seeds]
+    return {name: [train(target_spec(blocks, seed), target, run_cache, progress, start_arrays=source) for seed in seeds]
             for name, blocks in TRANSFERRED.items()}
 
 
@@ -86,13 +85,13 @@ def final_accuracies(runs: dict[str, list]) -> dict[str, np.ndarray]:
 @pytest.mark.slow
 @pytest.mark.claim("trans.generic_lower_layers")
 @pytest.mark.xfail(strict=True, reason=(
-    "Half of the claim reproduces: the more blocks the garment classifier lends the shoes-and-bags task, the worse "
-    "that task does (validation accuracy 0.937 with all three frozen, 0.944 with the lowest one only, mean of seeds "
-    "0–2 on 1,000 target images, one seed of three the other way round; 0.897 against 0.925 on 200, every seed), so the upper blocks are specific to their task. But "
-    "the lowest block, frozen, does not match training from scratch: 0.944 against 0.951 (−0.007; 0.925 against 0.927 "
-    "on 200 images). It costs little — generic, in that sense — yet adds nothing: 1,000 or even 200 images of 28×28 shoes "
-    "and bags teach a convnet its own first filters (0.95 and 0.93 from scratch), so there is nothing for a "
-    "borrowed first block to add, and being frozen it cannot adapt."
+    "Neither half reproduces on Fashion-MNIST's two halves. With 1,000 target images the depth of the transfer "
+    "barely matters, and the lowest block alone does worst: validation accuracy 0.939 with it, 0.950 with the lowest "
+    "two, 0.942 with all three, 0.951 from scratch (means of seeds 0–2; the seeds' spread is about 0.01). With 200 "
+    "images every transfer helps and the whole base does no worse than its lowest block (0.933 and 0.932 against "
+    "0.927 from scratch; the lowest two, 0.941, do best). The garment classifier's upper blocks are not specific "
+    "enough to hurt on shoes and bags: the two halves share their domain (centred grey silhouettes at 28×28), so "
+    "this target does not differ enough from its source for the book's advice to show."
 ))
 def test_lower_layers_transfer_to_an_unlike_task(runs_by_target_size, bases, evidence) -> None:
     the_claim = claim("trans.generic_lower_layers")

@@ -127,8 +127,10 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
-def cache_key(spec: TrainSpec, arrays: Arrays) -> str:
+def cache_key(spec: TrainSpec, arrays: Arrays, start_arrays: Arrays | None = None) -> str:
+    """The run's identity; ``start_arrays``: the data its ``start_from`` run trained on, when not ``arrays``."""
     identity = {
+        "start_data": (start_arrays if start_arrays is not None else arrays).fingerprint if spec.start_from else None,
         "spec": dataclasses.asdict(spec),
         "code": code_hash(),
         "data": arrays.fingerprint,
@@ -206,15 +208,19 @@ def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path, say: Callable[[str], No
     return {k: [float(v) for v in values] for k, values in history.history.items()}, seconds
 
 
-def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None) -> Run:
+def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None,
+          start_arrays: Arrays | None = None) -> Run:
     """The run of ``spec`` on ``arrays``: read from the cache, or trained and stored there.
 
     ``say``, when given, receives a few progress lines while a run trains. A
     spec with ``start_from`` first gets that run (trained if need be) and starts
-    from its final weights.
+    from its final weights; that run trains on ``start_arrays`` (another task's
+    data, for transfer) or else on ``arrays`` (fine-tuning).
     """
-    start = train(spec.start_from, arrays, cache, say) if spec.start_from is not None else None
-    key = cache_key(spec, arrays)
+    start = None
+    if spec.start_from is not None:
+        start = train(spec.start_from, start_arrays if start_arrays is not None else arrays, cache, say)
+    key = cache_key(spec, arrays, start_arrays)
     with cache.lock(key):
         entry = cache.get(key)
         if entry is not None:

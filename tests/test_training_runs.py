@@ -64,6 +64,13 @@ def test_key_follows_the_data(arrays):
     assert cache_key(SPEC, other) != cache_key(SPEC, arrays)
 
 
+def test_key_follows_the_data_a_run_starts_from(arrays):
+    other = Arrays(arrays.x_train, arrays.y_train[::-1].copy(), arrays.x_val, arrays.y_val)
+    transfer = dataclasses.replace(SPEC, start_from=SPEC)
+    assert cache_key(transfer, arrays, start_arrays=other) != cache_key(transfer, arrays)
+    assert cache_key(transfer, arrays, start_arrays=arrays) == cache_key(transfer, arrays)
+
+
 def test_progress_is_told_without_changing_the_run(arrays, tmp_path):
     lines = []
     told = train(SPEC, arrays, RunCache(tmp_path / "a"), say=lines.append)
@@ -104,7 +111,9 @@ def test_start_from_layers_takes_only_the_lowest_layers_and_freezing_keeps_them(
                      loss="sparse_categorical_crossentropy", epochs=1, batch_size=32, seed=3)
     transfer = dataclasses.replace(base, model_args={"classes": 10, "frozen_blocks": 1}, start_from=base,
                                    start_from_layers=2, seed=4)
-    source, moved = train(base, arrays, cache).model(), train(transfer, arrays, cache)
+    other_task = Arrays(arrays.x_train[::-1].copy(), arrays.y_train, arrays.x_val, arrays.y_val)
+    source = train(base, other_task, cache).model()
+    moved = train(transfer, arrays, cache, start_arrays=other_task)
     initial, final = moved.model("initial"), moved.model()
 
     def kernel(model, layer: int):
@@ -116,4 +125,4 @@ def test_start_from_layers_takes_only_the_lowest_layers_and_freezing_keeps_them(
     assert not np.array_equal(kernel(initial, next_conv), kernel(source, next_conv))  # its own initialisation
     assert not np.array_equal(kernel(final, next_conv), kernel(initial, next_conv))  # trained
     with pytest.raises(ValueError, match="start_from_layers=99, but block_convnet has 9 layers"):
-        train(dataclasses.replace(transfer, start_from_layers=99), arrays, cache)
+        train(dataclasses.replace(transfer, start_from_layers=99), arrays, cache, start_arrays=other_task)
