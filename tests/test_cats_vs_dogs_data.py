@@ -41,6 +41,17 @@ def test_loads_resized_uint8_with_labels(folder, tmp_path):
     assert x[:2].max() < 30 and x[2:].min() > 170  # cats dark, dogs light, as drawn
 
 
+@pytest.mark.parametrize("mode", ["L", "RGBA"])
+def test_grey_and_transparent_photographs_load_as_rgb_at_the_size_asked(folder, tmp_path, mode):
+    """As flow_from_directory's color_mode='rgb': one channel repeated, an alpha channel dropped, any size resized."""
+    odd = folder / "train" / "dogs" / "dog.1.png"
+    Image.new(mode, (23, 57), 200 if mode == "L" else (200, 200, 200, 90)).save(odd)
+    (folder / "train" / "dogs" / "dog.1.jpg").unlink()
+    x, _ = data.load_cats_vs_dogs(16, tmp_path / "cache")["train"]
+    assert x.shape == (4, 16, 16, 3)
+    assert np.all(x[3] == 200)
+
+
 def test_second_load_reads_the_resized_cache(folder, tmp_path, monkeypatch):
     first = data.load_cats_vs_dogs(16, tmp_path / "cache")
 
