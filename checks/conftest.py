@@ -78,6 +78,12 @@ def cats_vs_dogs_for_transfer(profile, run_cache, cats_vs_dogs) -> dict[str, tup
 
 
 @pytest.fixture(scope="session")
+def cats_vs_dogs_for_tft(run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The photographs at the TensorFlow tutorial's 160×160 (trans.tft)."""
+    return cats_vs_dogs_at(160, run_cache)
+
+
+@pytest.fixture(scope="session")
 def cats_train_val(cats_vs_dogs) -> Arrays:
     return Arrays(*cats_vs_dogs["train"], *cats_vs_dogs["validation"])
 

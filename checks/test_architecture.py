@@ -140,11 +140,10 @@ def test_mobilenet_v2_layer_count(mobilenet, evidence) -> None:
     assert count == MOBILENET["base_layers"], f"arch.tft.mobilenet_v2: base has {count} layers, tutorial {MOBILENET['base_layers']}"
 
 
-def _unfreeze_from(base: keras.Model, model: keras.Model, fine_tune_at: int) -> tuple[int, int]:
-    """The tutorial's recipe: base trainable, then every layer before fine_tune_at frozen again."""
-    base.trainable = True
-    for layer in base.layers[:fine_tune_at]:
-        layer.trainable = False
+
+
+def split_after_unfreezing(base: keras.Model, model: keras.Model, fine_tune_at: int) -> tuple[int, int]:
+    models.unfreeze_from(base, fine_tune_at)
     return parameter_split(model)
 
 
@@ -157,7 +156,7 @@ def test_mobilenet_v2_fine_tune_split(mobilenet, fine_tune_at: int, evidence) ->
     base, model = mobilenet
     book = (MOBILENET["fine_tune_trainable"], MOBILENET["fine_tune_non_trainable"])
     split = evidence.measure(f"fine_tune_at={fine_tune_at}: trainable, non-trainable",
-                             _unfreeze_from(base, model, fine_tune_at), book)
+                             split_after_unfreezing(base, model, fine_tune_at), book)
     assert split == book, (
         f"arch.tft.mobilenet_v2: fine_tune_at={fine_tune_at} leaves {split[0]:,} / {split[1]:,}, "
         f"tutorial {book[0]:,} / {book[1]:,}"

@@ -13,7 +13,7 @@ from typing import Callable
 import keras
 from keras import layers
 
-from experiments.weights import imagenet_weights
+from experiments.weights import WeightsError, imagenet_weights
 
 
 def fashion_cnn() -> keras.Model:
@@ -234,12 +234,38 @@ def mobilenet_v2_base(size: int = 160, weights: str | None = None) -> keras.Mode
 
 
 def mobilenet_v2_classifier(base: keras.Model) -> keras.Model:
-    """TFT: base (run in inference mode, as the tutorial does) → GlobalAveragePooling2D → Dense(1) logit."""
-    inputs = keras.Input(base.input_shape[1:])
-    x = base(inputs, training=False)  # (5, 5, 1280)
+    """TFT's model: flips and rotations → [-1, 1] → base (in inference mode) → GAP → Dropout(0.2) → Dense(1).
+
+    Pixels come in [0, 1]; the tutorial feeds [0, 255] to preprocess_input, which
+    maps both to [-1, 1]. Its Dense(1) emits a logit for a loss built with
+    from_logits=True; here a sigmoid follows it for the suite's binary
+    cross-entropy, which Keras computes from that same logit.
+    """
+    inputs = keras.Input(base.input_shape[1:])  # (160, 160, 3)
+    x = layers.RandomFlip("horizontal")(inputs)
+    x = layers.RandomRotation(0.2)(x)
+    x = layers.Rescaling(2.0, -1.0)(x)
+    x = base(x, training=False)  # (5, 5, 1280)
     x = layers.GlobalAveragePooling2D()(x)  # (1280,)
-    outputs = layers.Dense(1)(x)  # (1,)
+    x = layers.Dropout(0.2)(x)
+    outputs = layers.Dense(1, activation="sigmoid")(x)  # (1,)
     return keras.Model(inputs, outputs, name="mobilenet_v2_classifier")
+
+
+def unfreeze_from(base: keras.Model, fine_tune_at: int) -> None:
+    """TFT's fine-tuning: the whole base trainable, then every layer before ``fine_tune_at`` frozen again."""
+    base.trainable = True
+    for layer in base.layers[:fine_tune_at]:
+        layer.trainable = False
+
+
+def tft_classifier(fine_tune_at: int | None = None, pretrained: bool = True) -> keras.Model:
+    """TFT's trained model on its ImageNet MobileNetV2 (160 px): frozen, or unfrozen from layer ``fine_tune_at``."""
+    base = with_imagenet_weights(lambda weights: mobilenet_v2_base(160, weights), "mobilenet_v2_1.0_160", pretrained)
+    base.trainable = False
+    if fine_tune_at is not None:
+        unfreeze_from(base, fine_tune_at)
+    return mobilenet_v2_classifier(base)
 
 
 @dataclass(frozen=True)
@@ -265,9 +291,23 @@ PRETRAINED_BASES = {
 }
 
 
+def with_imagenet_weights(build: Callable[[str | None], keras.Model], weights: str, pretrained: bool) -> keras.Model:
+    """``build(path)`` of the verified file ``weights`` (a key of IMAGENET_WEIGHTS), or ``build(None)``:
+    random weights, only when asked for. A file Keras cannot read stops the run with its name."""
+    if not pretrained:
+        return build(None)
+    path = imagenet_weights(weights)
+    try:
+        return build(str(path))
+    except (OSError, ValueError) as error:  # h5py cannot open it, or its arrays do not fit the architecture
+        raise WeightsError(f"{path}: Keras cannot read it as {weights}'s weights ({type(error).__name__}: "
+                           f"{str(error).splitlines()[0]}); delete it so that it is downloaded again, or put the "
+                           f"published file in $IMAGENET_WEIGHTS_DIR") from None
+
+
 def pretrained_base(base: str, size: int, pretrained: bool = True) -> keras.Model:
     """The no-top ``base`` with its verified ImageNet weights, or random ones when ``pretrained=False``."""
-    return PRETRAINED_BASES[base].build(size, str(imagenet_weights(base)) if pretrained else None)
+    return with_imagenet_weights(lambda weights: PRETRAINED_BASES[base].build(size, weights), base, pretrained)
 
 
 def extraction_head(feature_shape: tuple[int, int, int]) -> keras.Model:

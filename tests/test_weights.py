@@ -7,7 +7,7 @@ import hashlib
 import keras
 import pytest
 
-from experiments import weights
+from experiments import models, weights
 from experiments.weights import WeightsError, WeightsFile
 
 CONTENT = b"pretend these are weights"
@@ -56,6 +56,31 @@ def test_an_altered_file_is_named_with_its_digest(places):
         weights.imagenet_weights("fake")
 
 
+def test_a_file_keras_publishes_no_digest_for_is_held_to_its_size(places, monkeypatch):
+    first, _, _ = places
+    monkeypatch.setitem(weights.IMAGENET_WEIGHTS, "sized", WeightsFile(FAKE.name, None, FAKE.url, size=len(CONTENT)))
+    (first / FAKE.name).write_bytes(CONTENT.upper())  # another file of the same size passes: nothing else is published
+    assert weights.imagenet_weights("sized") == first / FAKE.name
+    (first / FAKE.name).write_bytes(CONTENT[:-1])
+    with pytest.raises(WeightsError, match=rf"{first / FAKE.name}: 24 bytes, the published file has 25"):
+        weights.imagenet_weights("sized")
+
+
+def tiny_base(path: str | None) -> keras.Model:
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    if path is not None:
+        model.load_weights(path)
+    return model
+
+
+def test_a_verified_file_keras_cannot_read_is_named_not_replaced(places):
+    first, _, _ = places
+    (first / FAKE.name).write_bytes(CONTENT)  # the published size and digest, but no HDF5 file
+    with pytest.raises(WeightsError, match=rf"{first / FAKE.name}: Keras cannot read it as fake's weights .*delete it"):
+        models.with_imagenet_weights(tiny_base, "fake", pretrained=True)
+    assert models.with_imagenet_weights(tiny_base, "fake", pretrained=False).count_params() == 3  # random, when asked
+
+
 def test_missing_everywhere_and_offline_says_where_it_looked(places):
     with pytest.raises(WeightsError) as error:
         weights.imagenet_weights("fake")
@@ -65,7 +90,7 @@ def test_missing_everywhere_and_offline_says_where_it_looked(places):
 
 
 def test_an_unknown_base_is_refused():
-    with pytest.raises(ValueError, match="no ImageNet weights known for 'resnet'; known: mobilenet_0.25, vgg16, vgg16_with_top"):
+    with pytest.raises(ValueError, match="no ImageNet weights known for 'resnet'; known: mobilenet_0.25, mobilenet_v2_1.0_160, vgg16, vgg16_with_top"):
         weights.imagenet_weights("resnet")
 
 
