@@ -141,7 +141,6 @@ def test_mobilenet_v2_layer_count(mobilenet, evidence) -> None:
 
 
 
-
 def split_after_unfreezing(base: keras.Model, model: keras.Model, fine_tune_at: int) -> tuple[int, int]:
     models.unfreeze_from(base, fine_tune_at)
     return parameter_split(model)

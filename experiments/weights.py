@@ -36,7 +36,8 @@ class WeightsFile:
 
     @property
     def algorithm(self) -> str:
-        return "sha256" if self.digest and len(self.digest) == 64 else "md5"
+        """The digest's algorithm; asked only of a file with a digest."""
+        return "sha256" if len(self.digest) == 64 else "md5"
 
 
 IMAGENET_WEIGHTS = {
