@@ -195,6 +195,7 @@ def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction")
+@pytest.mark.usefixtures("convnet_precision")
 def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_runs, profile, evidence) -> None:
     the_claim = claim("trans.feature_extraction")
     record_base(evidence, profile)
@@ -267,6 +268,7 @@ def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, pro
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.fine_tuning")
+@pytest.mark.usefixtures("convnet_precision")
 def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_runs, plain_runs,
                                    cats_vs_dogs, cats_vs_dogs_for_transfer, profile, evidence) -> None:
     the_claim = claim("trans.fine_tuning")
@@ -319,7 +321,7 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_r
 def tft_spec(seed: int, fine_tune: bool = False) -> TrainSpec:
     """TFT: 10 epochs of Adam(1e-4) with the base frozen; then 10 of RMSprop(1e-5) with the base unfrozen
     from layer 100, starting from the first stage's weights. Batch 32."""
-    spec = TrainSpec(model="tft_classifier", data="cats_vs_dogs_small/160px", loss="binary_crossentropy",
+    spec = TrainSpec(model="tft_classifier", data=f"cats_vs_dogs_small/{models.TFT_SIZE}px", loss="binary_crossentropy",
                      epochs=10, batch_size=32, seed=seed, optimizer="adam", learning_rate=1e-4)
     if not fine_tune:
         return spec

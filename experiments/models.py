@@ -228,7 +228,11 @@ def vgg16_classifier(base: keras.Model) -> keras.Model:
     )
 
 
-def mobilenet_v2_base(size: int = 160, weights: str | None = None) -> keras.Model:
+TFT_SIZE = 160  # the TensorFlow tutorial's IMG_SIZE
+TO_MINUS_ONE_ONE = (2.0, -1.0)  # pixels in [0, 1] → [-1, 1], what the MobileNets' preprocess_input gives them
+
+
+def mobilenet_v2_base(size: int = TFT_SIZE, weights: str | None = None) -> keras.Model:
     """TFT: MobileNetV2 without its top; 160×160 → (5, 5, 1280)."""
     return keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=weights)
 
@@ -244,7 +248,7 @@ def mobilenet_v2_classifier(base: keras.Model) -> keras.Model:
     inputs = keras.Input(base.input_shape[1:])  # (160, 160, 3)
     x = layers.RandomFlip("horizontal")(inputs)
     x = layers.RandomRotation(0.2)(x)
-    x = layers.Rescaling(2.0, -1.0)(x)
+    x = layers.Rescaling(*TO_MINUS_ONE_ONE)(x)
     x = base(x, training=False)  # (5, 5, 1280)
     x = layers.GlobalAveragePooling2D()(x)  # (1280,)
     x = layers.Dropout(0.2)(x)
@@ -261,7 +265,7 @@ def unfreeze_from(base: keras.Model, fine_tune_at: int) -> None:
 
 def tft_classifier(fine_tune_at: int | None = None, pretrained: bool = True) -> keras.Model:
     """TFT's trained model on its ImageNet MobileNetV2 (160 px): frozen, or unfrozen from layer ``fine_tune_at``."""
-    base = with_imagenet_weights(lambda weights: mobilenet_v2_base(160, weights), "mobilenet_v2_1.0_160", pretrained)
+    base = with_imagenet_weights(lambda: mobilenet_v2_base(TFT_SIZE), "mobilenet_v2_1.0_160", pretrained)
     base.trainable = False
     if fine_tune_at is not None:
         unfreeze_from(base, fine_tune_at)
@@ -272,7 +276,7 @@ def tft_classifier(fine_tune_at: int | None = None, pretrained: bool = True) -> 
 class PretrainedBase:
     """A base of section 5: its builder, the input its weights expect, the block fine-tuning unfreezes."""
 
-    build: Callable[[int, str | None], keras.Model]  # (size, weights path or None) → no-top base
+    build: Callable[[int], keras.Model]  # size → the no-top base, with random weights
     scale: float  # pixels in [0, 1] → scale · x + offset is what the base reads
     offset: float
     top_block: str  # the first layer of the top block (DLwP1 5.3: block5_conv1)
@@ -281,33 +285,36 @@ class PretrainedBase:
 PRETRAINED_BASES = {
     # DLwP1 5.3 feeds VGG16 pixels in [0, 1] (rescale=1./255), not Keras' caffe preprocessing: kept as printed.
     "vgg16": PretrainedBase(vgg16_base, 1.0, 0.0, "block5_conv1"),
-    # MobileNet reads [-1, 1] (keras.applications.mobilenet.preprocess_input). Its top block is the
-    # last stage, at the lowest resolution, as block5 is VGG16's: depthwise-separable blocks 12 and 13.
+    # MobileNet reads [-1, 1]. Its top block is the last stage, at the lowest resolution, as block5
+    # is VGG16's: depthwise-separable blocks 12 and 13.
     "mobilenet_0.25": PretrainedBase(
-        lambda size, weights: keras.applications.MobileNet(
-            input_shape=(size, size, 3), alpha=0.25, include_top=False, weights=weights),
-        2.0, -1.0, "conv_dw_12",
+        lambda size: keras.applications.MobileNet(input_shape=(size, size, 3), alpha=0.25, include_top=False,
+                                                  weights=None),
+        *TO_MINUS_ONE_ONE, "conv_dw_12",
     ),
 }
 
 
-def with_imagenet_weights(build: Callable[[str | None], keras.Model], weights: str, pretrained: bool) -> keras.Model:
-    """``build(path)`` of the verified file ``weights`` (a key of IMAGENET_WEIGHTS), or ``build(None)``:
-    random weights, only when asked for. A file Keras cannot read stops the run with its name."""
+def with_imagenet_weights(build: Callable[[], keras.Model], weights: str, pretrained: bool) -> keras.Model:
+    """``build()`` with the verified file ``weights`` (a key of IMAGENET_WEIGHTS) loaded into it, as
+    keras.applications loads a weights path; random weights only when asked for. A file Keras cannot
+    read stops the run with its name; an error of the architecture itself (a size it refuses) is its own."""
+    model = build()
     if not pretrained:
-        return build(None)
+        return model
     path = imagenet_weights(weights)
     try:
-        return build(str(path))
+        model.load_weights(str(path))
     except (OSError, ValueError) as error:  # h5py cannot open it, or its arrays do not fit the architecture
         raise WeightsError(f"{path}: Keras cannot read it as {weights}'s weights ({type(error).__name__}: "
                            f"{str(error).splitlines()[0]}); delete it so that it is downloaded again, or put the "
                            f"published file in $IMAGENET_WEIGHTS_DIR") from None
+    return model
 
 
 def pretrained_base(base: str, size: int, pretrained: bool = True) -> keras.Model:
     """The no-top ``base`` with its verified ImageNet weights, or random ones when ``pretrained=False``."""
-    return with_imagenet_weights(lambda weights: PRETRAINED_BASES[base].build(size, weights), base, pretrained)
+    return with_imagenet_weights(lambda: PRETRAINED_BASES[base].build(size), base, pretrained)
 
 
 def extraction_head(feature_shape: tuple[int, int, int]) -> keras.Model:

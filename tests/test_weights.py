@@ -66,11 +66,8 @@ def test_a_file_keras_publishes_no_digest_for_is_held_to_its_size(places, monkey
         weights.imagenet_weights("sized")
 
 
-def tiny_base(path: str | None) -> keras.Model:
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    if path is not None:
-        model.load_weights(path)
-    return model
+def tiny_base() -> keras.Model:
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
 
 
 def test_a_verified_file_keras_cannot_read_is_named_not_replaced(places):
@@ -79,6 +76,12 @@ def test_a_verified_file_keras_cannot_read_is_named_not_replaced(places):
     with pytest.raises(WeightsError, match=rf"{first / FAKE.name}: Keras cannot read it as fake's weights .*delete it"):
         models.with_imagenet_weights(tiny_base, "fake", pretrained=True)
     assert models.with_imagenet_weights(tiny_base, "fake", pretrained=False).count_params() == 3  # random, when asked
+
+
+def test_a_size_the_architecture_refuses_is_not_called_a_bad_file():
+    with pytest.raises(ValueError, match="32") as error:
+        models.pretrained_base("mobilenet_0.25", 16)
+    assert not isinstance(error.value, WeightsError)
 
 
 def test_missing_everywhere_and_offline_says_where_it_looked(places):
