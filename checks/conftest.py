@@ -55,18 +55,6 @@ def hg_runs(fashion_book_split, seeds, run_cache, progress):
     return [train(hg_spec(seed), fashion_book_split, run_cache, progress) for seed in seeds]
 
 
-@pytest.fixture
-def convnet_precision(profile, evidence) -> str:
-    """The profile's dtype policy for the from-scratch convnets; a claim judged on them records it when it departs."""
-    if profile.convnet_precision != "float32":
-        evidence.departure(
-            f"The from-scratch convnets train in Keras' {profile.convnet_precision} policy (activations and gradients "
-            "in bfloat16, weights and the output layer in float32), about 1.7× as fast on a CPU with AVX512-BF16; the "
-            "books train in float32, as the full profile does. The trained weights are inspected and evaluated in float32."
-        )
-    return profile.convnet_precision
-
-
 # --- the book's small cats-vs-dogs set, and the plain convnet trained on it (DLwP1 5.2) ----
 
 def cats_vs_dogs_at(size: int, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -112,7 +100,7 @@ def cats_convnet_spec(profile, seed: int, augmented: bool = False) -> TrainSpec:
         model="cats_dogs_convnet", model_args=model_args,
         data=f"cats_vs_dogs_small/{profile.cats_size}px", loss="binary_crossentropy",
         epochs=profile.augmented_epochs if augmented else profile.small_data_epochs, batch_size=20, seed=seed,
-        optimizer="rmsprop", learning_rate=1e-4, precision=profile.convnet_precision,
+        optimizer="rmsprop", learning_rate=1e-4,
     )
 
 

@@ -20,7 +20,7 @@ TRAINING_IMAGES = 10_000  # of the book split's 48,000: the unpooled model costs
 
 
 @pytest.fixture(scope="module")
-def downsampling_runs(fashion_book_split, fashion_test, profile, seeds, run_cache, progress) -> dict[str, list]:
+def downsampling_runs(fashion_book_split, fashion_test, seeds, run_cache, progress) -> dict[str, list]:
     """{downsampling: runs over seeds}, every variant on the same images with the same budget."""
     arrays = Arrays(fashion_book_split.x_train[:TRAINING_IMAGES], fashion_book_split.y_train[:TRAINING_IMAGES],
                     *fashion_test)
@@ -29,7 +29,7 @@ def downsampling_runs(fashion_book_split, fashion_test, profile, seeds, run_cach
             train(TrainSpec(model="mnist_convnet", model_args={"downsampling": downsampling},
                             data=f"fashion_mnist/first {TRAINING_IMAGES:,} of the book split, test set as validation",
                             loss="sparse_categorical_crossentropy", epochs=5, batch_size=64, seed=seed,
-                            optimizer="rmsprop", precision=profile.convnet_precision), arrays, run_cache, progress)
+                            optimizer="rmsprop"), arrays, run_cache, progress)
             for seed in seeds
         ]
         for downsampling in models.DOWNSAMPLING
@@ -53,7 +53,6 @@ def record_setting(evidence, runs_by_variant) -> None:
 
 @pytest.mark.slow
 @pytest.mark.claim("pool.max_vs_alternatives")
-@pytest.mark.usefixtures("convnet_precision")
 def test_max_pooling_beats_the_alternatives(downsampling_runs, evidence) -> None:
     the_claim = claim("pool.max_vs_alternatives")
     compared = {name: final(downsampling_runs["max"]) - final(downsampling_runs[alternative])
@@ -65,7 +64,6 @@ def test_max_pooling_beats_the_alternatives(downsampling_runs, evidence) -> None
 
 @pytest.mark.slow
 @pytest.mark.claim("pool.no_pool_is_worse")
-@pytest.mark.usefixtures("convnet_precision")
 @pytest.mark.xfail(strict=True, reason=(
     "Half of the claim does not reproduce at the book's budget: without pooling the model does overfit more "
     "(training − validation accuracy 0.07 against 0.03, mean of seeds 0–2), but its 1,982,528-parameter "
