@@ -88,20 +88,6 @@ def cats_train_val(cats_vs_dogs) -> Arrays:
     return Arrays(*cats_vs_dogs["train"], *cats_vs_dogs["validation"])
 
 
-@pytest.fixture
-def cats_convnet_precision(profile, evidence) -> str:
-    """The dtype policy the cats-vs-dogs convnet trains in; a claim judged on its runs records it when it departs."""
-    if profile.cats_convnet_precision != "float32":
-        evidence.departure(
-            f"The from-scratch cats-vs-dogs convnet trains in Keras' {profile.cats_convnet_precision} policy "
-            "(activations and gradients in bfloat16; weights, optimiser state and the sigmoid output in float32): "
-            "on this CPU's AVX512-BF16 an epoch runs about 1.6× as fast (median of 14 interleaved epochs, plain and "
-            "augmented model). The books train in float32, as the full profile does; the trained weights are inspected "
-            "and evaluated in float32."
-        )
-    return profile.cats_convnet_precision
-
-
 def cats_convnet_spec(profile, seed: int, augmented: bool = False) -> TrainSpec:
     """DLwP1 5.2's runs: RMSprop(1e-4), batch 20, binary cross-entropy, at the profile's size and epochs.
 
@@ -114,7 +100,7 @@ def cats_convnet_spec(profile, seed: int, augmented: bool = False) -> TrainSpec:
         model="cats_dogs_convnet", model_args=model_args,
         data=f"cats_vs_dogs_small/{profile.cats_size}px", loss="binary_crossentropy",
         epochs=profile.augmented_epochs if augmented else profile.small_data_epochs, batch_size=20, seed=seed,
-        optimizer="rmsprop", learning_rate=1e-4, precision=profile.cats_convnet_precision,
+        optimizer="rmsprop", learning_rate=1e-4,
     )
 
 

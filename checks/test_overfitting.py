@@ -43,7 +43,6 @@ def overfitting_statistics(run) -> dict[str, float]:
 
 @pytest.mark.slow
 @pytest.mark.claim("over.small_data")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_small_data_overfits(plain_runs, profile, evidence) -> None:
     the_claim = claim("over.small_data")
     record_departures(evidence, profile)
@@ -61,7 +60,6 @@ def test_small_data_overfits(plain_runs, profile, evidence) -> None:
 
 @pytest.mark.slow
 @pytest.mark.claim("over.augmentation")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_runs, profile, evidence) -> None:
     the_claim = claim("over.augmentation")
     gap, later, higher = the_claim.bands

@@ -195,7 +195,6 @@ def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_runs, profile, evidence) -> None:
     the_claim = claim("trans.feature_extraction")
     record_base(evidence, profile)
@@ -268,7 +267,6 @@ def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, pro
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.fine_tuning")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_runs, plain_runs,
                                    cats_vs_dogs, cats_vs_dogs_for_transfer, profile, evidence) -> None:
     the_claim = claim("trans.fine_tuning")

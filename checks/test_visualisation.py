@@ -49,7 +49,6 @@ def sparsity_by_layer(runs, images: np.ndarray, evidence, label: str) -> tuple[d
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.sparsity")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split, evidence) -> None:
     the_claim = claim("vis.sparsity")
     first_name, growth_name = the_claim.bands
@@ -266,7 +265,6 @@ ASCENT_FROM_GREY = (
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.filters")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence, request) -> None:
     if profile.name == "smoke":  # measured at 64 px; the full profile's 150-px convnet is judged without the mark
         request.applymarker(pytest.mark.xfail(strict=True, reason=ASCENT_FROM_GREY))
@@ -330,7 +328,6 @@ def distillation_by_layer(runs, fit: tuple[np.ndarray, np.ndarray], test: tuple[
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.activations")
-@pytest.mark.usefixtures("cats_convnet_precision")
 def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
                                                        evidence) -> None:
     the_claim = claim("vis.activations")

@@ -20,7 +20,6 @@ class Profile:
     small_data_epochs: int  # the plain convnet (the book: 30)
     augmented_epochs: int  # the convnet with augmentation and dropout (the book: 100)
     augmentation_interpolation: str  # how its augmentation layers resample (ImageDataGenerator: bilinear)
-    cats_convnet_precision: str  # Keras dtype policy the cats-vs-dogs convnet trains in (the books: float32)
     transfer_base: str  # the pretrained base of section 5 (the book: VGG16)
     transfer_size: int  # side of its input images (the book: 150)
     augmented_extraction_epochs: int  # end-to-end extraction with augmentation (the book: 100)
@@ -39,12 +38,10 @@ PROFILES = MappingProxyType(
     {
         "smoke": Profile("smoke", seeds=3, hypothesis_examples=30, hypothesis_derandomize=True,
                          cats_size=64, small_data_epochs=60, augmented_epochs=100, augmentation_interpolation="nearest",
-                         cats_convnet_precision="mixed_bfloat16",
                          transfer_base="mobilenet_0.25", transfer_size=128,
                          augmented_extraction_epochs=30, fine_tuning_epochs=15, tutorial_mobilenet_v2=False),
         "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False,
                         cats_size=150, small_data_epochs=30, augmented_epochs=100, augmentation_interpolation="bilinear",
-                        cats_convnet_precision="float32",
                         transfer_base="vgg16", transfer_size=150,
                         augmented_extraction_epochs=100, fine_tuning_epochs=100, tutorial_mobilenet_v2=True),
     }

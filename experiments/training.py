@@ -37,11 +37,6 @@ CLASSIFICATION_LOSSES = ("binary_crossentropy", "sparse_categorical_crossentropy
 COMPILE_OPTIONS = {"steps_per_execution": 32}
 FIT_OPTIONS = {"validation_batch_size": 1024}
 
-# Keras dtype policies a run may train in. mixed_bfloat16 computes activations and gradients in
-# bfloat16 and keeps the weights in float32; a CPU with AVX512-BF16 runs the cats-vs-dogs convnet's epoch
-# about 1.6× as fast (MobileNet's depthwise convolutions run slower in it: its runs stay float32).
-PRECISIONS = ("float32", "mixed_bfloat16")
-
 
 @dataclass(frozen=True)
 class TrainSpec:
@@ -59,29 +54,10 @@ class TrainSpec:
     checkpoint: bool = False  # ModelCheckpoint(save_best_only=True) of the best model
     start_from: TrainSpec | None = None  # a run whose final weights this one starts from (fine-tuning)
     start_from_layers: int | None = None  # with start_from: take only its first n layers' weights (transfer)
-    precision: str = "float32"  # the dtype policy it trains in, one of PRECISIONS
     validation_freq: int = 1  # validate after every n-th epoch only (Keras' validation_freq)
 
     def build(self) -> keras.Model:
-        """The model in float32, as it is inspected and evaluated whatever it trained in."""
         return getattr(models, self.model)(**self.model_args)
-
-    def build_for_training(self) -> keras.Model:
-        """The model in ``precision``; its output layer stays float32, as Keras' mixed-precision guide advises.
-
-        Only the output layer's computation is kept in float32: a sigmoid in bfloat16 rounds every
-        probability above 0.999 to exactly 1, and so a confident wrong answer's loss to the clipping's 16.
-        """
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
-        previous = keras.config.dtype_policy()
-        keras.config.set_dtype_policy(self.precision)
-        try:
-            model = self.build()
-        finally:
-            keras.config.set_dtype_policy(previous)
-        model.layers[-1].dtype_policy = "float32"
-        return model
 
 
 @dataclass(frozen=True)
@@ -203,7 +179,7 @@ class EpochProgress(keras.callbacks.Callback):
 def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path, say: Callable[[str], None] | None,
          start: Run | None) -> tuple[dict[str, list[float]], float]:
     seed_everything(spec.seed)
-    model = spec.build_for_training()
+    model = spec.build()
     if spec.loss in CLASSIFICATION_LOSSES:
         check_labels(model, np.concatenate([arrays.y_train, arrays.y_val]))
     if start is not None and spec.start_from_layers is None:

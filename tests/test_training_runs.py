@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import keras
 import numpy as np
 import pytest
 
@@ -55,7 +54,7 @@ def test_damaged_entry_is_trained_again(arrays, tmp_path):
 
 
 @pytest.mark.parametrize("change", [{"seed": 4}, {"batch_size": 64}, {"epochs": 3}, {"model_args": {}} , {"optimizer": "rmsprop"},
-                                    {"precision": "mixed_bfloat16"}, {"validation_freq": 2}])
+                                    {"validation_freq": 2}])
 def test_key_follows_the_spec(arrays, change):
     changed = dataclasses.replace(SPEC, **change)
     assert (cache_key(changed, arrays) == cache_key(SPEC, arrays)) == (changed == SPEC)
@@ -128,25 +127,6 @@ def test_start_from_layers_takes_only_the_lowest_layers_and_freezing_keeps_them(
     assert not np.array_equal(kernel(final, next_conv), kernel(initial, next_conv))  # trained
     with pytest.raises(ValueError, match="start_from_layers=99, but block_convnet has 9 layers"):
         train(dataclasses.replace(transfer, start_from_layers=99), arrays, cache, start_arrays=other_task)
-
-
-def test_mixed_precision_trains_in_bfloat16_with_a_float32_output(arrays, tmp_path):
-    spec = dataclasses.replace(SPEC, precision="mixed_bfloat16")
-    model = spec.build_for_training()
-    assert [layer.compute_dtype for layer in model.layers[:-1]] == ["bfloat16"] * (len(model.layers) - 1)
-    assert model.layers[-1].compute_dtype == "float32"
-    assert {weight.dtype for weight in model.weights} == {"float32"}
-    assert keras.config.dtype_policy().name == "float32"  # the global policy is put back
-    run = train(spec, arrays, RunCache(tmp_path))
-    float32_run = train(SPEC, arrays, RunCache(tmp_path))
-    assert run.history != float32_run.history  # it did train in another precision
-    assert {layer.compute_dtype for layer in run.model().layers} == {"float32"}  # and is inspected in float32
-
-
-def test_an_unknown_precision_is_refused_before_training(arrays, tmp_path):
-    with pytest.raises(ValueError, match="precision must be one of"):
-        train(dataclasses.replace(SPEC, precision="float16"), arrays, RunCache(tmp_path))
-    assert keras.config.dtype_policy().name == "float32"
 
 
 def test_validating_at_the_end_only_has_no_best_epoch(arrays, tmp_path):
