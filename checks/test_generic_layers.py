@@ -5,10 +5,9 @@ blocks move, one to all, to a task unlike it, on Fashion-MNIST's two halves:
 the source is the six garments (T-shirt/top, trouser, pullover, dress, coat,
 shirt; the 36,000 training images), the target the four other things (sandal,
 sneaker, bag, ankle boot), with 1,000 training images, as small data as the
-chapter's; the full profile reports a smaller target (200 images) beside,
-not judged. The transferred blocks
-are frozen, as in feature extraction; the blocks above them and the head are
-trained anew on the target.
+chapter's; the full profile reports a smaller target (200 images) beside, not
+judged. The transferred blocks are frozen, as in feature extraction; the
+blocks above them and the head are trained anew on the target.
 """
 
 from __future__ import annotations
@@ -76,7 +75,9 @@ def bases(source, seeds, run_cache, progress) -> list:
 def runs_by_target_size(fashion_scaled, source, bases, profile, seeds, run_cache, progress) -> dict[int, dict[str, list]]:
     """{target training images: runs by blocks transferred}: the judged 1,000, and the profile's smaller set beside
     (less for the target to learn its own lower layers from; the smoke profile leaves it out, for time)."""
-    sizes = (TARGET_TRAINING_IMAGES, *([profile.smaller_transfer_target] if profile.smaller_transfer_target else []))
+    sizes = [TARGET_TRAINING_IMAGES]
+    if profile.smaller_transfer_target:
+        sizes.append(profile.smaller_transfer_target)
     return {images: target_runs(source, target(fashion_scaled, images), seeds, run_cache, progress) for images in sizes}
 
 
@@ -90,8 +91,9 @@ def final_accuracies(runs: dict[str, list]) -> dict[str, np.ndarray]:
     "Neither half reproduces on Fashion-MNIST's two halves. With 1,000 target images the depth of the transfer "
     "barely matters, and the lowest block alone does worst: validation accuracy 0.939 with it, 0.950 with the lowest "
     "two, 0.942 with all three, 0.951 from scratch (means of seeds 0–2; the seeds' spread is about 0.01). With 200 "
-    "images (the full profile's second target; measured at the smoke profile's settings too) every transfer helps and the whole base does no worse than its lowest block (0.933 and 0.932 against "
-    "0.927 from scratch; the lowest two, 0.941, do best). The garment classifier's upper blocks are not specific "
+    "images (the full profile's second target; measured at the smoke profile's settings too) every transfer helps "
+    "and the whole base does no worse than its lowest block (0.933 and 0.932 against 0.927 from scratch; the lowest "
+    "two, 0.941, do best). The garment classifier's upper blocks are not specific "
     "enough to hurt on shoes and bags: the two halves share their domain (centred grey silhouettes at 28×28), so "
     "this target does not differ enough from its source for the book's advice to show."
 ))
