@@ -351,7 +351,7 @@ def pretrained_classifier(base: str, size: int, augment: bool = False, fine_tune
     for augmentation in book_augmentation() if augment else []:
         x = augmentation(x)
     x = layers.Rescaling(spec.scale, spec.offset)(x)
-    x = conv_base(x, training=False)  # (4, 4, 512) for VGG16 at 150 px; (4, 4, 256) for MobileNet at 128
+    x = conv_base(x, training=False)  # (4, 4, 512) for VGG16 at 150 px; (3, 3, 256) for MobileNet at 96
     x = layers.Flatten()(x)
     x = layers.Dense(256, activation="relu")(x)  # (256,)
     outputs = layers.Dense(1, activation="sigmoid")(x)  # (1,)

@@ -39,7 +39,7 @@ PROFILES = MappingProxyType(
     {
         "smoke": Profile("smoke", seeds=3, hypothesis_examples=30, hypothesis_derandomize=True,
                          cats_size=64, small_data_epochs=60, augmented_epochs=100, augmentation_interpolation="nearest",
-                         transfer_base="mobilenet_0.25", transfer_size=128,
+                         transfer_base="mobilenet_0.25", transfer_size=96,
                          augmented_extraction_epochs=30, fine_tuning_epochs=15, tutorial_mobilenet_v2=False,
                          smaller_transfer_target=None),
         "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False,
