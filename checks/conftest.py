@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
@@ -81,6 +82,14 @@ def cats_vs_dogs_for_transfer(profile, run_cache, cats_vs_dogs) -> dict[str, tup
 def cats_vs_dogs_for_tft(run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The photographs at the TensorFlow tutorial's 160×160 (trans.tft)."""
     return cats_vs_dogs_at(models.TFT_SIZE, run_cache)
+
+
+@pytest.fixture(scope="session")
+def cats_vs_dogs_grey(run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The photographs at Fashion-MNIST's 28×28, in grey (keras.ops.image.rgb_to_grayscale): a target
+    for a base trained on Fashion-MNIST (trans.generic_lower_layers)."""
+    return {split: (keras.ops.convert_to_numpy(keras.ops.image.rgb_to_grayscale(x)), y)  # (n, 28, 28, 1)
+            for split, (x, y) in cats_vs_dogs_at(28, run_cache).items()}
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ class Profile:
     augmented_extraction_epochs: int  # end-to-end extraction with augmentation (the book: 100)
     fine_tuning_epochs: int  # the book: 100
     tutorial_mobilenet_v2: bool  # run TFT's own experiment (trans.tft): its ImageNet weights need a download
-    smaller_transfer_target: int | None  # trans.generic_lower_layers: a smaller target set reported beside the judged one
+    similar_transfer_target: bool  # trans.generic_lower_layers: also lend the base to a target like its source, reported beside
 
     def describe(self) -> str:
         return (
@@ -41,12 +41,12 @@ PROFILES = MappingProxyType(
                          cats_size=64, small_data_epochs=60, augmented_epochs=100, augmentation_interpolation="nearest",
                          transfer_base="mobilenet_0.25", transfer_size=96,
                          augmented_extraction_epochs=30, fine_tuning_epochs=15, tutorial_mobilenet_v2=False,
-                         smaller_transfer_target=None),
+                         similar_transfer_target=False),
         "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False,
                         cats_size=150, small_data_epochs=30, augmented_epochs=100, augmentation_interpolation="bilinear",
                         transfer_base="vgg16", transfer_size=150,
                         augmented_extraction_epochs=100, fine_tuning_epochs=100, tutorial_mobilenet_v2=True,
-                        smaller_transfer_target=200),
+                        similar_transfer_target=True),
     }
 )
 DEFAULT_PROFILE = "smoke"
