@@ -85,11 +85,13 @@ def cats_vs_dogs_for_tft(run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 @pytest.fixture(scope="session")
-def cats_vs_dogs_grey(run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The photographs at Fashion-MNIST's 28×28, in grey (keras.ops.image.rgb_to_grayscale): a target
-    for a base trained on Fashion-MNIST (trans.generic_lower_layers)."""
-    return {split: (keras.ops.convert_to_numpy(keras.ops.image.rgb_to_grayscale(x)), y)  # (n, 28, 28, 1)
-            for split, (x, y) in cats_vs_dogs_at(28, run_cache).items()}
+def cats_grey_train_val(run_cache) -> Arrays:
+    """The training and validation photographs at Fashion-MNIST's 28×28, in grey
+    (keras.ops.image.rgb_to_grayscale): a target for a base trained on Fashion-MNIST (trans.generic_lower_layers)."""
+    photographs = cats_vs_dogs_at(28, run_cache)
+    grey = {split: keras.ops.convert_to_numpy(keras.ops.image.rgb_to_grayscale(x))  # (n, 28, 28, 1)
+            for split, (x, _) in photographs.items()}
+    return Arrays(grey["train"], photographs["train"][1], grey["validation"], photographs["validation"][1])
 
 
 @pytest.fixture(scope="session")

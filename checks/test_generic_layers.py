@@ -77,12 +77,12 @@ def bases(source, seeds, run_cache, progress) -> list:
 
 
 @pytest.fixture(scope="module")
-def runs_by_target(cats_vs_dogs_grey, fashion_scaled, source, bases, profile, seeds, run_cache,
+def runs_by_target(cats_grey_train_val, fashion_scaled, source, bases, profile, seeds, run_cache,
                    progress) -> dict[str, dict[str, list]]:
     """{target: runs by blocks transferred}: the judged unlike target, and the profile's similar one beside
     (the smoke profile leaves it out, for time)."""
-    photographs = Arrays(*cats_vs_dogs_grey["train"], *cats_vs_dogs_grey["validation"])
-    runs = {UNLIKE: target_runs(source, photographs, "cats_vs_dogs_small/28px_grey", 2, seeds, run_cache, progress)}
+    runs = {UNLIKE: target_runs(source, cats_grey_train_val, "cats_vs_dogs_small/28px_grey", 2, seeds, run_cache,
+                                progress)}
     if profile.similar_transfer_target:
         runs[SIMILAR] = target_runs(source, similar_target(fashion_scaled),
                                     f"fashion_mnist/not_garments_{SIMILAR_TRAINING_IMAGES}", len(SIMILAR_CLASSES),
