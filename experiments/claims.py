@@ -1,8 +1,9 @@
 """The claim catalogue as data: every claim of the chapters, in one place.
 
 Checks name a claim with ``@pytest.mark.claim("<id>")``; the report reads the
-words, the source and the book's numbers from here. A claim with no check is
-reported as "not yet encoded".
+words, the source and the book's numbers from here. A claim that no check of
+a run reached (a run of some modules, or one stopped early) is reported as
+"not checked in this run"; every claim has a check in checks/ (tests/test_catalogue.py).
 
 Each claim's ``numbers`` holds what the source printed, in a form a check can
 compare with: for an architecture claim, the rows of the book's

@@ -20,6 +20,7 @@ from experiments import environment, history
 from experiments.profiles import Profile
 from experiments.report import render, render_index
 from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
+from experiments.termination import stopped_by
 
 RECORD = "convnet_claims"  # the key of a check's phase record in report.user_properties
 
@@ -40,6 +41,10 @@ class Collector:
         self.results: dict[str, Any] | None = None
         self.run_dir: Path | None = None
         self.regressions: list[dict[str, str]] = []
+        self.stopped_by: str | None = None  # what interrupted the run, if anything did
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        self.stopped_by = stopped_by(excinfo.value)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         records = [record for key, record in report.user_properties if key == RECORD]
@@ -87,6 +92,7 @@ class Collector:
             "command": " ".join(self.config.invocation_params.args),
             "exit_status": int(exitstatus),
             "incomplete": int(exitstatus) == int(pytest.ExitCode.INTERRUPTED),
+            "stopped_by": self.stopped_by,
         }
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:

@@ -27,11 +27,13 @@ from experiments.claims import CLAIMS
 from experiments.collector import RECORD, Collector
 from experiments.evidence import Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from experiments.termination import restore, stop_on_sigterm
 
 # TensorFlow's C++ start-up chatter (CPU features, oneDNN) buries the test output; warnings stay.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 EVIDENCE = pytest.StashKey[Evidence]()
+SIGTERM_HANDLER = pytest.StashKey[Any]()  # the handler this run's replaced, put back at its end
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
 
 
@@ -125,6 +127,11 @@ def pytest_configure(config: pytest.Config) -> None:
     _check_writable(directory)
     collector = Collector(config, directory, active_profile(config), seed_count(config), hypothesis_settings)
     config.pluginmanager.register(collector, "convnet-claims-collector")
+    config.stash[SIGTERM_HANDLER] = stop_on_sigterm()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    restore(config.stash.get(SIGTERM_HANDLER, None))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

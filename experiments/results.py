@@ -21,7 +21,7 @@ VERDICT_LABELS = {
     "reproduced": "reproduced",
     "not_reproduced": "not reproduced",
     "known_not_reproduced": "known not to reproduce",
-    "not_encoded": "not yet encoded",
+    "not_encoded": "not checked in this run",
     "skipped": "skipped",
     "error": "error",
 }

@@ -40,3 +40,12 @@ def test_catalogue_is_well_formed():
         if entry.bands:
             assert entry.kind == "stochastic" and entry.band_reason, f"{entry.id}: a band needs its reason"
     assert set(SOURCES) >= {"DLwP1", "DLwP2", "HG", "TFT", "MLCC"}
+
+
+def test_every_claim_has_a_check(pytester: pytest.Pytester):
+    """Each claim of the catalogue is named by @pytest.mark.claim on at least one test in checks/."""
+    checks = Path(__file__).resolve().parents[1] / "checks"
+    items, _ = pytester.inline_genitems(str(checks), "-p", "no:cacheprovider")
+    checked = {item.get_closest_marker("claim").args[0] for item in items if item.get_closest_marker("claim")}
+    assert len(items) > 40  # collected, not lost to an import error
+    assert [c.id for c in CATALOGUE if c.id not in checked] == []

@@ -298,11 +298,30 @@ def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_second.py")  # Ctrl-C, in its own process
     assert result.ret == pytest.ExitCode.INTERRUPTED
     results = results_of(pytester)
-    assert results["run"]["incomplete"] is True
+    assert (results["run"]["incomplete"], results["run"]["stopped_by"]) == (True, "Ctrl-C")
     verdicts = {c["id"]: c["verdict"] for c in results["claims"]}
     assert verdicts["geom.same"] == "reproduced" and verdicts["geom.pool"] == "not_encoded"
     assert "incomplete run" in (pytester.path / "reports" / "latest" / "report.html").read_text()
     assert (earlier / "report.html").read_text() == earlier_page
+
+
+def test_sigterm_ends_a_run_as_ctrl_c_does(pytester: pytest.Pytester) -> None:
+    """A job's time limit (`timeout`, a runner's cancel) sends SIGTERM: the finished checks are still reported."""
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_limit=(
+        "import os, signal, time, pytest\n"
+        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
+        "@pytest.mark.claim('geom.stride')\ndef test_b():\n    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(30)\n"
+        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
+    ))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=60)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    run = results_of(pytester)["run"]
+    assert (run["incomplete"], run["stopped_by"]) == (True, "SIGTERM")
+    verdicts = {c["id"]: c["verdict"] for c in results_of(pytester)["claims"]}
+    assert verdicts["geom.same"] == "reproduced" and verdicts["geom.pool"] == "not_encoded"
+    assert "incomplete run</b> (stopped by SIGTERM)" in (pytester.path / "reports" / "latest" / "report.html").read_text()
 
 
 def test_a_killed_worker_costs_its_claim_and_nothing_else(pytester: pytest.Pytester) -> None:
