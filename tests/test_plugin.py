@@ -283,18 +283,23 @@ def test_other_profiles_are_not_compared(pytester: pytest.Pytester, monkeypatch)
     result.stdout.no_fnmatch_line("REGRESSION*")
 
 
+def three_checks(pytester: pytest.Pytester, name: str, middle: str) -> None:
+    """A module of three checks whose middle one, on geom.stride, runs ``middle`` (indented code)."""
+    pytester.makepyfile(**{name: (
+        "import os, signal, time, pytest\n"
+        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
+        f"@pytest.mark.claim('geom.stride')\ndef test_b():\n{middle}"
+        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
+    )})
+
+
 def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester) -> None:
     pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
     pytester.makepyfile(test_first="import pytest\n@pytest.mark.claim('geom.valid')\ndef test_ok():\n    pass\n")
     pytester.runpytest("-p", "no:cacheprovider")
     earlier = run_dirs(pytester)[0]
     earlier_page = (earlier / "report.html").read_text()
-    pytester.makepyfile(test_second=(
-        "import pytest\n"
-        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
-        "@pytest.mark.claim('geom.stride')\ndef test_b():\n    raise KeyboardInterrupt\n"
-        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
-    ))
+    three_checks(pytester, "test_second", "    raise KeyboardInterrupt\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_second.py")  # Ctrl-C, in its own process
     assert result.ret == pytest.ExitCode.INTERRUPTED
     results = results_of(pytester)
@@ -308,13 +313,7 @@ def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester
 def test_sigterm_ends_a_run_as_ctrl_c_does(pytester: pytest.Pytester) -> None:
     """A job's time limit (`timeout`, a runner's cancel) sends SIGTERM: the finished checks are still reported."""
     pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
-    pytester.makepyfile(test_limit=(
-        "import os, signal, time, pytest\n"
-        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
-        "@pytest.mark.claim('geom.stride')\ndef test_b():\n    os.kill(os.getpid(), signal.SIGTERM)\n"
-        "    time.sleep(30)\n"
-        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
-    ))
+    three_checks(pytester, "test_limit", "    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(30)\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=60)
     assert result.ret == pytest.ExitCode.INTERRUPTED
     run = results_of(pytester)["run"]
@@ -327,15 +326,10 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(pytester: pytest.Pytester) -> None:
 def test_a_killed_worker_costs_its_claim_and_nothing_else(pytester: pytest.Pytester) -> None:
     """A worker process that dies mid-check (as under the OOM killer) leaves the claim in error, the rest reported."""
     pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
-    pytester.makepyfile(test_workers=(
-        "import os, pytest\n"
-        "@pytest.mark.claim('geom.same')\ndef test_a():\n    pass\n"
-        "@pytest.mark.claim('geom.stride')\ndef test_killed():\n    os._exit(9)\n"
-        "@pytest.mark.claim('geom.pool')\ndef test_c():\n    pass\n"
-    ))
+    three_checks(pytester, "test_workers", "    os._exit(9)\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*worker*crashed while running*test_killed*"])
+    result.stdout.fnmatch_lines(["*worker*crashed while running*test_b*"])
     verdicts = {c["id"]: c["verdict"] for c in results_of(pytester)["claims"]}
     assert (verdicts["geom.same"], verdicts["geom.stride"], verdicts["geom.pool"]) == ("reproduced", "error", "reproduced")
     stride = next(c for c in results_of(pytester)["claims"] if c["id"] == "geom.stride")
