@@ -123,6 +123,11 @@ def seconds_per_epoch(runs: list[Run]) -> float:
     return float(np.mean([run.seconds / run.epochs_run for run in runs]))
 
 
+def train_and_validation(splits: dict[str, tuple[np.ndarray, np.ndarray]]) -> Arrays:
+    """What a run trains and validates on, of {split: (x, y)}; the test split is kept for the end."""
+    return Arrays(*splits["train"], *splits["validation"])
+
+
 def accuracy_on(model, x_test: np.ndarray, y_test: np.ndarray) -> float:
     return float(np.mean((model.predict(x_test, batch_size=100, verbose=0)[:, 0] > 0.5) == y_test))
 
@@ -158,7 +163,7 @@ def fast_extraction(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
     found = {}
     for weights, pretrained in (("ImageNet", True), ("random", False)):
         features = extracted_features(profile, cats_vs_dogs_for_transfer, pretrained)
-        arrays = Arrays(*features["train"], *features["validation"])
+        arrays = train_and_validation(features)
         runs = [
             train(TrainSpec(model="extraction_head", model_args={"feature_shape": list(arrays.x_train.shape[1:])},
                             data=f"{profile.transfer_base} features ({weights} weights"
@@ -188,13 +193,13 @@ def augmented_extraction_spec(profile, seed: int, fine_tune: bool = False) -> Tr
 
 @pytest.fixture(scope="module")
 def augmented_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progress) -> list[Run]:
-    arrays = Arrays(*cats_vs_dogs_for_transfer["train"], *cats_vs_dogs_for_transfer["validation"])
+    arrays = train_and_validation(cats_vs_dogs_for_transfer)
     return [train(augmented_extraction_spec(profile, seed), arrays, run_cache, progress) for seed in seeds]
 
 
 @pytest.fixture(scope="module")
 def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progress) -> list[Run]:
-    arrays = Arrays(*cats_vs_dogs_for_transfer["train"], *cats_vs_dogs_for_transfer["validation"])
+    arrays = train_and_validation(cats_vs_dogs_for_transfer)
     return [train(augmented_extraction_spec(profile, seed, fine_tune=True), arrays, run_cache, progress)
             for seed in seeds]
 
@@ -344,7 +349,7 @@ def tft_runs(profile, seeds, run_cache, progress, request) -> tuple[list[Run], l
                     "not among the offline data, and its 2.3 million parameters at 160 px would take the CPU many "
                     "minutes; the full profile runs it")
     photographs = request.getfixturevalue("cats_vs_dogs_for_tft")
-    arrays = Arrays(*photographs["train"], *photographs["validation"])
+    arrays = train_and_validation(photographs)
     frozen = [train(tft_spec(seed), arrays, run_cache, progress) for seed in seeds]
     tuned = [train(tft_spec(seed, fine_tune=True), arrays, run_cache, progress) for seed in seeds]
     return frozen, tuned
