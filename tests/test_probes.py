@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from experiments import patterns, probes
+from experiments import models, patterns, probes
 from experiments.canvas import place_on_canvas
 from experiments.gradcam import gradcam, share_inside
 
@@ -126,3 +126,19 @@ def test_the_ascent_step_follows_the_pixel_range():
     moved = [np.abs(patterns.ascend(model, "conv", start, value_range=r) - start).mean()
              for start, r in ((unit, 1.0), (byte, 255.0))]
     assert moved[1] == pytest.approx(moved[0] * 255, rel=1e-4)
+
+
+def test_gradcam_and_the_ascent_run_on_keras_vgg16_as_the_full_profile_calls_them():
+    """Section 6's VGG16 checks need downloaded weights, so only a full profile with a network runs them: here
+    are their calls on keras.applications' own VGG16 (random weights), the functional model they will meet."""
+    keras.utils.set_random_seed(0)
+    with_classifier = keras.applications.VGG16(weights=None)  # 224×224 with ImageNet's 1,000-class top, as for the elephants
+    photo = np.random.default_rng(0).random((1, 224, 224, 3)).astype(np.float32) * 255
+    heatmaps, predicted = gradcam(with_classifier, "block5_conv3", keras.applications.vgg16.preprocess_input(photo))
+    assert heatmaps.shape == (1, 14, 14) and np.all(np.isfinite(heatmaps)) and heatmaps.min() >= 0
+    assert 0 <= predicted[0] < 1000
+    base = models.vgg16_base(32)
+    start = patterns.starting_images(3, 32, seed=0, value_range=255.0)
+    ascended = patterns.ascend(base, "block1_conv1", start, value_range=255.0)
+    before, after = (np.diagonal(patterns.filter_responses(base, "block1_conv1", x)) for x in (start, ascended))
+    assert ascended.shape == start.shape and np.all(np.isfinite(after)) and np.all(after >= before)
