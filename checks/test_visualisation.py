@@ -59,6 +59,8 @@ def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, hg_runs, fashion_bo
     mean_zeros = np.mean(list(zeros.values()), axis=0)
     evidence.measure("blank channels per conv layer, mean over seeds", mean_blank.round(3).tolist())
     evidence.measure("zero activations per conv layer, mean over seeds", mean_zeros.round(3).tolist())
+    evidence.departure("Judged on the plain convnet of over.small_data; DLwP1 5.4.1 and DLwP2 9.4.1 draw the "
+                       "second one, with augmentation and dropout (cats_and_dogs_small_2.h5).")
     if np.any(np.diff(mean_blank) < 0) or np.any(np.diff(mean_zeros) < 0):
         evidence.note("The growth is not monotonic layer by layer: the band compares only the first and the last "
                       "conv layer, and a reader should look at the per-layer means above.")
@@ -222,7 +224,8 @@ def conv_layer_names(model) -> list[str]:
 def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evidence, label: str,
                       value_range: float = 1.0, filters: int | None = None, draw: bool = False) -> tuple[float, float]:
     """For {depth: layer name} (first and last): the share of filters whose ascended pattern beats every random
-    start, and the last layer's mean spectral entropy minus the first's. Records per-layer numbers and figures."""
+    start, and the last layer's mean spectral entropy minus the first's, over the filters the ascent moved.
+    Records per-layer numbers and figures."""
     entropies, beaten = {}, []
     for depth, layer in layers.items():
         count = model.get_layer(layer).filters if filters is None else min(filters, model.get_layer(layer).filters)
@@ -237,8 +240,12 @@ def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evide
         evidence.measure(f"{label}, {depth}: filters silent on the grey start; of the others, the share whose "
                          f"pattern beats every random start",
                          [float(silent.mean()), float(np.mean(wins[~silent])) if (~silent).any() else None])
-        entropies[depth] = patterns.spectral_entropy(ascended - start)
-        evidence.measure(f"{label}, {depth}: spectral entropy of the patterns (mean)", float(entropies[depth].mean()))
+        # A filter silent on the start gains nothing from the ascent: it has no pattern to score, and the entropy
+        # of nothing (0, a uniform colour's) would pull its layer's mean towards "simple".
+        moved = np.any(ascended != start, axis=(1, 2, 3))
+        entropies[depth] = patterns.spectral_entropy(ascended[moved] - start[moved])
+        evidence.measure(f"{label}, {depth}: spectral entropy of the patterns of the filters the ascent moved (mean)",
+                         float(entropies[depth].mean()) if moved.any() else None)
         if draw:
             shown = np.clip(0.5 + (ascended[:16] - start[:16]) / value_range * 3, 0, 1)  # what the ascent added
             evidence.figure(f"Filter patterns, {depth} ({label})", figures.image_grid(shown, 2, 8, size=1.0),
@@ -256,18 +263,20 @@ def judge_ascent(evidence, excited: list[float], entropy_gain: list[float]) -> l
 
 ASCENT_FROM_GREY = (
     "The book's recipe climbs only from where a filter already answers: every filter that responds to the grey "
-    "start ends far above all 100 random starts, but a filter silent on a grey image (9% of the first layer's, 53% "
-    "of the last layer's, seed 0) gets a zero gradient through its ReLU and never moves, though 98% of them respond "
-    "to some photograph. So the ascent finds a pattern for 55% of the filters (seeds 0–2: 56%, 49%, 61%), not "
-    "\"each\" (band: 80%). The other half of the claim holds: the last layer's patterns are richer in frequencies."
+    "start ends far above all 100 random starts, but a filter silent on a grey image (at 64 px, seed 0: 9% of the first layer's, "
+    "53% of the last layer's) gets a zero gradient through its ReLU and never moves, though 98% of them respond "
+    "to some photograph. So the ascent finds a pattern for 55% of the filters at 64 px (seeds 0–2: 56%, 49%, 61%) "
+    "and for 43% at the book's 150 px (seed 0: 22% of the first layer's filters and 66% of the last layer's silent "
+    "on grey), not \"each\" (band: 80%). The other half of the claim holds at both sizes: over the filters the "
+    "ascent moved, the last layer's patterns are richer in frequencies (spectral entropy +0.59 at 64 px, +0.33 at "
+    "150 px)."
 )
 
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.filters")
-def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence, request) -> None:
-    if profile.name == "smoke":  # measured at 64 px; the full profile's 150-px convnet is judged without the mark
-        request.applymarker(pytest.mark.xfail(strict=True, reason=ASCENT_FROM_GREY))
+@pytest.mark.xfail(strict=True, reason=ASCENT_FROM_GREY)
+def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
     excited, entropy_gain = [], []
     for run in plain_runs:
         model = run.model()

@@ -828,7 +828,9 @@ _VISUALISATION = (
             "100 images drawn like the ascent's start, for at least 80% of the filters (a filter that no input "
             "activates gives no gradient to climb). \"Simple\" against \"texture\" is read through the power "
             "spectrum of what the ascent added: its entropy, over the log of the number of frequencies, is 0 for a "
-            "uniform colour and 1 for white noise; the last layer's patterns must score at least 0.05 higher."
+            "uniform colour and 1 for white noise; the last layer's patterns must score at least 0.05 higher, "
+            "on average over the filters the ascent moved (a filter silent on the start gains nothing: it has no "
+            "pattern to score)."
         ),
     ),
     Claim(
