@@ -240,12 +240,9 @@ def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evide
         evidence.measure(f"{label}, {depth}: filters silent on the grey start; of the others, the share whose "
                          f"pattern beats every random start",
                          [float(silent.mean()), float(np.mean(wins[~silent])) if (~silent).any() else None])
-        # A filter silent on the start gains nothing from the ascent: it has no pattern to score, and the entropy
-        # of nothing (0, a uniform colour's) would pull its layer's mean towards "simple".
-        moved = np.any(ascended != start, axis=(1, 2, 3))
-        entropies[depth] = patterns.spectral_entropy(ascended[moved] - start[moved])
+        entropies[depth] = patterns.pattern_entropy(start, ascended)  # silent filters have no pattern to score
         evidence.measure(f"{label}, {depth}: spectral entropy of the patterns of the filters the ascent moved (mean)",
-                         float(entropies[depth].mean()) if moved.any() else None)
+                         float(entropies[depth].mean()) if len(entropies[depth]) else None)
         if draw:
             shown = np.clip(0.5 + (ascended[:16] - start[:16]) / value_range * 3, 0, 1)  # what the ascent added
             evidence.figure(f"Filter patterns, {depth} ({label})", figures.image_grid(shown, 2, 8, size=1.0),

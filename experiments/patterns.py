@@ -58,3 +58,11 @@ def spectral_entropy(patterns: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.sum(np.where(share > 0, share * np.log(share), 0.0), axis=1)
     return entropy / np.log(power.shape[1])
+
+
+def pattern_entropy(start: np.ndarray, ascended: np.ndarray) -> np.ndarray:
+    """The spectral entropy of what the ascent added, for each filter it moved (fewer than len(start) when some
+    filter was silent on its start: the ascent adds nothing to it, and that nothing is not a uniform colour's
+    pattern of entropy 0)."""
+    moved = np.any(ascended != start, axis=(1, 2, 3))
+    return spectral_entropy(ascended[moved] - start[moved])

@@ -78,6 +78,8 @@ def test_ascent_raises_each_filters_response_and_a_dead_filter_stays():
     before, after = (np.diagonal(patterns.filter_responses(model, "conv", x)) for x in (start, ascended))
     assert after[0] > before[0] + 30 * patterns.STEP  # 40 steps, less the border's
     assert after[1] == before[1] == 0 and np.array_equal(ascended[1], start[1])
+    entropy = patterns.pattern_entropy(start, ascended)  # the dead filter has no pattern, so no score
+    assert entropy.shape == (1,) and entropy[0] == patterns.spectral_entropy(ascended[:1] - start[:1])[0] > 0
 
 
 def test_decoding_r2_is_one_for_the_image_itself_and_near_zero_for_noise():
