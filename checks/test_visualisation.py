@@ -260,9 +260,9 @@ def judge_ascent(evidence, excited: list[float], entropy_gain: list[float]) -> l
 
 ASCENT_FROM_GREY = (
     "The book's recipe climbs only from where a filter already answers: every filter that responds to the grey "
-    "start ends far above all 100 random starts, but a filter silent on a grey image (at 64 px, seed 0: 9% of the first layer's, "
-    "53% of the last layer's) gets a zero gradient through its ReLU and never moves, though 98% of them respond "
-    "to some photograph. So the ascent finds a pattern for 55% of the filters at 64 px (seeds 0–2: 56%, 49%, 61%) "
+    "start ends far above all 100 random starts, but a filter silent on a grey image (at 64 px, seed 0: 9% of the "
+    "first layer's, 53% of the last layer's) gets a zero gradient through its ReLU and never moves, though 98% of "
+    "them respond to some photograph. So the ascent finds a pattern for 55% of the filters at 64 px (seeds 0–2: 56%, 49%, 61%) "
     "and for 43% at the book's 150 px (seed 0: 22% of the first layer's filters and 66% of the last layer's silent "
     "on grey), not \"each\" (band: 80%). The other half of the claim holds at both sizes: over the filters the "
     "ascent moved, the last layer's patterns are richer in frequencies (spectral entropy +0.59 at 64 px, +0.33 at "
