@@ -1,14 +1,18 @@
 """train(spec) → Run: one seeded, deterministic training run, served from the cache when it can be.
 
-A run's cache key covers everything that could change what it learns: the
-spec (model and its arguments, data, optimiser, epochs, batch size, seed,
-callbacks), the source of the modules that build and train it, the data's
-fingerprint, and the TensorFlow/Keras/NumPy versions.
+A run's cache key is its behaviour, not its source text: the built model
+(canonical configuration and initial variables at the seed, after what it
+starts from), the data's fingerprint, the training settings with the compile
+and fit options actually passed, a fingerprint of the training loop (a fixed
+tiny run through it), the library versions and the device. A refactor that
+changes none of these keeps every key; a change of a layer, an initialiser, a
+learning rate, a loss, an augmentation or the loop moves the keys it touches.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import tempfile
@@ -23,10 +27,8 @@ import tensorflow as tf
 
 from experiments import data, models
 from experiments.cache import RunCache
+from experiments.identity import device_kind, digest_arrays, model_identity
 
-# The modules whose code decides what a run learns; editing one invalidates its runs. (data.py's code
-# shapes only the arrays, and those enter the key through their fingerprint.)
-_CODE = (Path(models.__file__), Path(__file__))
 CLASSIFICATION_LOSSES = ("binary_crossentropy", "sparse_categorical_crossentropy")
 
 # How the suite runs the steps the book's model.fit runs, faster on a CPU without changing what is
@@ -124,23 +126,103 @@ def check_labels(model: keras.Model, labels: np.ndarray) -> None:
         )
 
 
-def code_hash() -> str:
-    digest = hashlib.sha256()
-    for path in _CODE:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _optimizer(spec: TrainSpec) -> keras.optimizers.Optimizer:
+    optimizer = keras.optimizers.get(spec.optimizer)
+    if spec.learning_rate is not None:
+        optimizer.learning_rate = spec.learning_rate
+    return optimizer
+
+
+def _initial_model(spec: TrainSpec, start_weights: Path | None) -> keras.Model:
+    """The model as training receives it: seeded, built, and given what it starts from."""
+    seed_everything(spec.seed)
+    model = spec.build()
+    if start_weights is not None and spec.start_from_layers is None:
+        model.load_weights(start_weights)
+    elif start_weights is not None:  # the lowest layers from the start's model; the rest keep the builder's initialisation
+        n = spec.start_from_layers
+        if not 0 < n <= len(model.layers):
+            raise ValueError(f"start_from_layers={n}, but {spec.model} has {len(model.layers)} layers")
+        source = spec.start_from.build()
+        source.load_weights(start_weights)
+        for layer, taken in zip(model.layers[:n], source.layers[:n], strict=True):
+            layer.set_weights(taken.get_weights())
+    return model
+
+
+def _training_settings(spec: TrainSpec) -> dict[str, Any]:
+    """Everything compile and fit are given besides the model and the arrays."""
+    optimizer = keras.optimizers.serialize(_optimizer(spec))
+    del optimizer["config"]["name"]  # "adam", "adam_1", …: numbered by how many the process has made
+    return {
+        "optimizer": optimizer, "loss": spec.loss, "metrics": list(spec.metrics),
+        "epochs": spec.epochs, "batch_size": spec.batch_size, "seed": spec.seed,
+        "early_stopping_patience": spec.early_stopping_patience, "checkpoint": spec.checkpoint,
+        "validation_freq": spec.validation_freq, "compile": COMPILE_OPTIONS, "fit": FIT_OPTIONS,
+    }
+
+
+@functools.cache
+def loop_fingerprint() -> str:
+    """What the training loop does, as the weights and history of one fixed tiny run through it.
+
+    The run has every part the suite's runs use (dropout, a learning rate, early
+    stopping with restored weights, a checkpoint, steps grouped per call, a
+    validation pass); a change of any of them, or of how _fit drives Keras, moves
+    the digest and so every key. Exact bytes: a machine whose arithmetic differs
+    in the last bit is a different machine, and trains its own runs.
+    """
+    rng = np.random.default_rng(0)
+    x = rng.random((48, 6, 6, 1), dtype=np.float32)
+    y = rng.integers(0, 2, 48).astype("uint8")
+    arrays = Arrays(x[:40], y[:40], x[40:], y[40:])
+    spec = TrainSpec(model="(loop fingerprint)", data="(loop fingerprint)", loss="binary_crossentropy", epochs=3,
+                     batch_size=4, seed=0, optimizer="rmsprop", learning_rate=1e-2, early_stopping_patience=1,
+                     checkpoint=True)
+    seed_everything(spec.seed)
+    model = keras.Sequential([
+        keras.Input((6, 6, 1)),
+        keras.layers.Conv2D(2, 3, activation="relu"),  # (4, 4, 2)
+        keras.layers.Flatten(),  # (32,)
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(1, activation="sigmoid"),  # (1,)
+    ])
+    with tempfile.TemporaryDirectory() as scratch:
+        history, _ = _fit(spec, model, arrays, Path(scratch), say=None)
+        checkpoint = keras.models.load_model(Path(scratch) / "best-model.keras")
+    return digest_arrays([*model.get_weights(), *checkpoint.get_weights(),
+                          *(np.asarray(values) for _, values in sorted(history.items()))])
+
+
+def versions() -> dict[str, str]:
+    return {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__}
+
+
+_KEYS: dict[tuple[str, str, str | None], str] = {}  # one build per run and process: chains ask for their base often
 
 
 def cache_key(spec: TrainSpec, arrays: Arrays, start_arrays: Arrays | None = None) -> str:
-    """The run's identity; ``start_arrays``: the data its ``start_from`` run trained on, when not ``arrays``."""
-    identity = {
-        "start_data": (start_arrays if start_arrays is not None else arrays).fingerprint if spec.start_from else None,
-        "spec": dataclasses.asdict(spec),
-        "code": code_hash(),
-        "data": arrays.fingerprint,
-        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
-    }
-    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+    """The run's identity; ``start_arrays``: the data its ``start_from`` run trained on, when not ``arrays``.
+
+    A run that starts from another is identified by that run's key, which the
+    start's final weights are a function of, and by how many layers it takes.
+    """
+    start_key = None
+    if spec.start_from is not None:
+        start_key = cache_key(spec.start_from, start_arrays if start_arrays is not None else arrays)
+    memo = (json.dumps(dataclasses.asdict(spec), sort_keys=True), arrays.fingerprint, start_key)
+    if memo not in _KEYS:
+        identity = {
+            "model": model_identity(_initial_model(spec, start_weights=None)),
+            "start": {"run": start_key, "layers": spec.start_from_layers} if start_key else None,
+            "training": _training_settings(spec),
+            "data": arrays.fingerprint,
+            "loop": loop_fingerprint(),
+            "versions": versions(),
+            "device": device_kind(),
+        }
+        _KEYS[memo] = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+    return _KEYS[memo]
 
 
 def seed_everything(seed: int) -> None:
@@ -176,25 +258,13 @@ class EpochProgress(keras.callbacks.Callback):
         self.say(f"{self.label}: done in {time.monotonic() - self.started:.0f} s")
 
 
-def _fit(spec: TrainSpec, arrays: Arrays, workdir: Path, say: Callable[[str], None] | None,
-         start: Run | None) -> tuple[dict[str, list[float]], float]:
-    seed_everything(spec.seed)
-    model = spec.build()
+def _fit(spec: TrainSpec, model: keras.Model, arrays: Arrays, workdir: Path,
+         say: Callable[[str], None] | None) -> tuple[dict[str, list[float]], float]:
+    """Compile and fit ``model`` as ``spec`` says; its initial, final and (if asked) best weights go to ``workdir``."""
     if spec.loss in CLASSIFICATION_LOSSES:
         check_labels(model, np.concatenate([arrays.y_train, arrays.y_val]))
-    if start is not None and spec.start_from_layers is None:
-        model.load_weights(start.entry / "final.weights.h5")
-    elif start is not None:  # the lowest layers from the start's model; the rest keep the builder's initialisation
-        n = spec.start_from_layers
-        if not 0 < n <= len(model.layers):
-            raise ValueError(f"start_from_layers={n}, but {spec.model} has {len(model.layers)} layers")
-        for layer, source in zip(model.layers[:n], start.model().layers[:n], strict=True):
-            layer.set_weights(source.get_weights())
     model.save_weights(workdir / "initial.weights.h5")
-    optimizer = keras.optimizers.get(spec.optimizer)
-    if spec.learning_rate is not None:
-        optimizer.learning_rate = spec.learning_rate
-    model.compile(optimizer=optimizer, loss=spec.loss, metrics=list(spec.metrics), **COMPILE_OPTIONS)
+    model.compile(optimizer=_optimizer(spec), loss=spec.loss, metrics=list(spec.metrics), **COMPILE_OPTIONS)
     callbacks: list[keras.callbacks.Callback] = []
     if say is not None:  # reports only: it changes nothing that is learned
         callbacks.append(EpochProgress(f"{spec.model} on {spec.data}, seed {spec.seed}", spec.epochs, say))
@@ -233,7 +303,8 @@ def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str],
             return Run(spec, meta["history"], meta["seconds"], entry, from_cache=True)
         with tempfile.TemporaryDirectory() as scratch:
             workdir = Path(scratch)
-            history, seconds = _fit(spec, arrays, workdir, say, start)
+            model = _initial_model(spec, start.entry / "final.weights.h5" if start is not None else None)
+            history, seconds = _fit(spec, model, arrays, workdir, say)
             (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history, "seconds": seconds}))
             entry = cache.put(key, {p.name: p for p in workdir.iterdir()})
         return Run(spec, history, seconds, entry, from_cache=False)

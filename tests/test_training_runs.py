@@ -1,13 +1,15 @@
-"""train(spec): deterministic on the CPU, served from the cache, keyed by everything that matters."""
+"""train(spec): deterministic on the CPU, served from the cache, keyed by its behaviour and nothing else."""
 
 from __future__ import annotations
 
 import dataclasses
 
+import keras
 import numpy as np
 import pytest
+from keras import layers
 
-from experiments import training
+from experiments import models, training
 from experiments.cache import RunCache
 from experiments.training import Arrays, TrainSpec, cache_key, train
 
@@ -53,11 +55,93 @@ def test_damaged_entry_is_trained_again(arrays, tmp_path):
     assert again.model() is not None
 
 
-@pytest.mark.parametrize("change", [{"seed": 4}, {"batch_size": 64}, {"epochs": 3}, {"model_args": {}} , {"optimizer": "rmsprop"},
-                                    {"validation_freq": 2}])
-def test_key_follows_the_spec(arrays, change):
-    changed = dataclasses.replace(SPEC, **change)
-    assert (cache_key(changed, arrays) == cache_key(SPEC, arrays)) == (changed == SPEC)
+@pytest.fixture
+def fresh_keys():
+    """Keys computed anew in the test, and none of its patched ones left behind for later tests."""
+    training._KEYS.clear()
+    training.loop_fingerprint.cache_clear()
+    yield
+    training._KEYS.clear()
+    training.loop_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("change", [{"seed": 4}, {"batch_size": 64}, {"epochs": 3}, {"optimizer": "rmsprop"},
+                                    {"learning_rate": 1e-4}, {"loss": "categorical_crossentropy"},
+                                    {"early_stopping_patience": 3}, {"checkpoint": False}, {"validation_freq": 2}])
+def test_key_follows_every_training_setting(arrays, change):
+    assert cache_key(dataclasses.replace(SPEC, **change), arrays) != cache_key(SPEC, arrays)
+
+
+def test_key_ignores_what_changes_no_behaviour(arrays):
+    """The data's label and the builder's keyword arguments spelled out at their defaults are not behaviour."""
+    assert cache_key(dataclasses.replace(SPEC, data="the same arrays, named otherwise"), arrays) == cache_key(SPEC, arrays)
+    dense = dataclasses.replace(SPEC, model="dense_network", model_args={"inputs": 784})
+    spelled_out = dataclasses.replace(dense, model_args={"inputs": 784, "units": 16, "l2": 0.0})
+    flat = Arrays(arrays.x_train.reshape(-1, 784), arrays.y_train % 2, arrays.x_val.reshape(-1, 784), arrays.y_val % 2)
+    assert cache_key(spelled_out, flat) == cache_key(dense, flat)
+
+
+def _fashion_cnn_rewritten(dense_units: int = 100,
+                           initializer: str = "glorot_uniform") -> keras.Model:
+    """models.fashion_cnn written anew: another function, its layers made before the model, with arguments."""
+    pieces = [layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer=initializer),
+              layers.MaxPooling2D(2), layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),
+              layers.Flatten(), layers.Dense(dense_units, activation="relu"), layers.Dropout(0.4),
+              layers.Dense(10, activation="softmax")]
+    return keras.Sequential([keras.Input((28, 28, 1)), *pieces], name="fashion_cnn")
+
+
+def test_a_refactor_of_the_builders_keeps_every_key(arrays, monkeypatch, fresh_keys):
+    """Another function, other layer names (Keras numbers them per process), the same model: the same run."""
+    before = cache_key(SPEC, arrays)
+    models.fashion_cnn()  # a first build takes the plain names; the next one's layers are named conv2d_2 and so on
+    training._KEYS.clear()
+    monkeypatch.setattr(models, "fashion_cnn", _fashion_cnn_rewritten)
+    assert cache_key(SPEC, arrays) == before
+
+
+@pytest.mark.parametrize("change", [{"dense_units": 101}, {"initializer": "he_normal"}])
+def test_a_change_of_one_layer_moves_exactly_the_keys_of_the_runs_that_use_it(arrays, monkeypatch, fresh_keys, change):
+    unrelated = dataclasses.replace(SPEC, model="block_convnet", model_args={"classes": 10})
+    transfer = dataclasses.replace(unrelated, start_from=SPEC, start_from_layers=2)  # starts from a fashion_cnn run
+    runs = (SPEC, unrelated, transfer)
+    before = [cache_key(spec, arrays) for spec in runs]
+    training._KEYS.clear()
+    monkeypatch.setattr(models, "fashion_cnn", lambda: _fashion_cnn_rewritten(**change))
+    after = [cache_key(spec, arrays) for spec in runs]
+    assert [a != b for a, b in zip(after, before)] == [True, False, True]
+
+
+def test_a_change_of_the_augmentation_moves_the_key(arrays, fresh_keys):
+    spec = TrainSpec(model="cats_dogs_convnet", model_args={"size": 48, "augment": True}, data="random",
+                     loss="binary_crossentropy", epochs=1, batch_size=32, seed=0)
+    pixels = Arrays(np.zeros((4, 48, 48, 3), "float32"), np.zeros(4, "uint8"), np.zeros((4, 48, 48, 3), "float32"),
+                    np.zeros(4, "uint8"))
+    nearest = dataclasses.replace(spec, model_args={**spec.model_args, "interpolation": "nearest"})
+    assert cache_key(nearest, pixels) != cache_key(spec, pixels)
+
+
+class _EarlyStoppingKeepingTheLast(keras.callbacks.EarlyStopping):
+    def __init__(self, **options):
+        super().__init__(**{**options, "restore_best_weights": False})
+
+
+def test_a_change_of_the_training_loop_moves_every_key(arrays, monkeypatch, fresh_keys):
+    """The loop is fingerprinted by a tiny run through it: a loop that restores no best weights is another loop."""
+    before = cache_key(SPEC, arrays)
+    fingerprint = training.loop_fingerprint()
+    training._KEYS.clear()
+    training.loop_fingerprint.cache_clear()
+    monkeypatch.setattr(keras.callbacks, "EarlyStopping", _EarlyStoppingKeepingTheLast)
+    assert training.loop_fingerprint() != fingerprint
+    assert cache_key(SPEC, arrays) != before
+
+
+def test_a_run_on_another_device_is_another_run(arrays, monkeypatch, fresh_keys):
+    before = cache_key(SPEC, arrays)
+    training._KEYS.clear()
+    monkeypatch.setattr(training, "device_kind", lambda: "GPU: NVIDIA H100 80GB HBM3")
+    assert cache_key(SPEC, arrays) != before
 
 
 def test_key_follows_the_data(arrays):
