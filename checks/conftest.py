@@ -8,6 +8,7 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from experiments import data, models
+from experiments.cats_vs_dogs import load as load_cats_vs_dogs
 from experiments.training import Arrays, TrainSpec, train
 
 
@@ -60,7 +61,7 @@ def hg_runs(fashion_book_split, seeds, run_cache, progress):
 
 def cats_vs_dogs_at(size: int, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{split: (x float32 in [0, 1], y)} at ``size``: ImageDataGenerator(rescale=1./255)."""
-    arrays = data.load_cats_vs_dogs(size, run_cache.root / "datasets")
+    arrays = load_cats_vs_dogs(size, run_cache.root / "datasets")
     return {split: ((x / 255.0).astype("float32"), y) for split, (x, y) in arrays.items()}
 
 

@@ -42,6 +42,7 @@ class Collector:
         self.run_dir: Path | None = None
         self.regressions: list[dict[str, str]] = []
         self.stopped_by: str | None = None  # what interrupted the run, if anything did
+        self.data: dict[str, dict[str, Any]] = {}  # each data set's copy, as the checks' processes loaded it
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
         self.stopped_by = stopped_by(excinfo.value)
@@ -58,6 +59,7 @@ class Collector:
                          "message": f"{report.when}: {str(report.longrepr).strip().splitlines()[-1][:500]}"})
 
     def _merge(self, record: dict[str, Any]) -> None:
+        self.data.update(record.get("data", {}))
         test = self.tests.setdefault(record["test"], {
             "claim": record["claim"], "test": record["test"], "verdict": None, "message": "",
             "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [],
@@ -81,6 +83,7 @@ class Collector:
             "versions": environment.versions(),
             "device": environment.device(),
             "git_commit": environment.git_commit(self.config.rootpath),
+            "data": dict(sorted(self.data.items())),
             "determinism": {
                 "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
                 "tf.config.experimental.enable_op_determinism": True,

@@ -2,8 +2,11 @@
 
 Fashion-MNIST is looked for, in order, in ``$FASHION_MNIST_DIR``, in Debian's
 ``dataset-fashion-mnist`` package, in the Keras cache, and finally downloaded
-through ``keras.datasets`` (for users with a network). Whatever the place, the
-four files are verified before anything trains on them.
+from Keras' address into that cache (for users with a network). Whatever the
+place, the four files are verified before anything trains on them. MNIST and
+the Grad-CAM photograph come from the Keras cache or a download; every
+download goes through experiments.downloads (a time limit, never a partial
+file). The book's cats-vs-dogs set is experiments.cats_vs_dogs.
 
 The checksums are SHA-256 of the *decompressed* IDX files: Debian recompresses
 Zalando's archives, so the .gz bytes differ between the two while the images
@@ -20,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments import downloads, provenance
+from experiments.errors import DatasetError
 
-class DatasetError(Exception):
-    """A dataset is missing or damaged; the message says which file and what to do."""
+KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets"  # keras.datasets' address
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,11 @@ def keras_cache_dir(dataset: str) -> Path:
 
 
 def fashion_mnist_places() -> list[tuple[str, Path]]:
+    """The copies looked at before the Keras cache, which a download completes."""
     places = []
     if os.environ.get("FASHION_MNIST_DIR"):
         places.append(("$FASHION_MNIST_DIR", Path(os.environ["FASHION_MNIST_DIR"])))
     places.append(("Debian's dataset-fashion-mnist", DEBIAN_FASHION_MNIST))
-    places.append(("the Keras cache", keras_cache_dir("fashion-mnist")))
     return places
 
 
@@ -91,44 +95,44 @@ def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarra
 
     The first place that holds any of the four files is used, and must hold all
     four intact: a damaged copy is an error, never a reason to look elsewhere.
+    The Keras cache comes last; what it lacks is downloaded into it.
     """
-    looked = []
     for label, directory in fashion_mnist_places():
         present = [f.name for f in FASHION_MNIST_FILES.values() if (directory / f.name).is_file()]
-        looked.append(f"{label} ({directory})")
         if not present:
             continue
         missing = sorted({f.name for f in FASHION_MNIST_FILES.values()} - set(present))
         if missing:
             raise DatasetError(f"{directory}: holds only part of Fashion-MNIST; missing {', '.join(missing)}")
-        arrays = _read_fashion_mnist(directory)
-        return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])
-    try:
-        import keras
-
-        keras.datasets.fashion_mnist.load_data()  # downloads into the Keras cache
-    except Exception as error:  # no network, a proxy, a refused connection: all end here
-        looked.append(f"a download through keras.datasets ({type(error).__name__}: {error})")
-        raise DatasetError(
-            "Fashion-MNIST not found. Looked in: " + "; ".join(looked) + f". Install it with: {INSTALL_FASHION_MNIST}"
-        ) from None
-    arrays = _read_fashion_mnist(keras_cache_dir("fashion-mnist"))
+        break
+    else:
+        label, directory = "the Keras cache", keras_cache_dir("fashion-mnist")
+        remedy = f"install it with {INSTALL_FASHION_MNIST}, or set $FASHION_MNIST_DIR to a folder with the four files"
+        for f in FASHION_MNIST_FILES.values():
+            downloads.fetch(f"{KERAS_DATASETS}/{f.name}", directory / f.name, remedy=remedy)
+    arrays = _read_fashion_mnist(directory)
+    provenance.record("fashion_mnist", {"place": label, "path": str(directory),
+                                        "verified": "content SHA-256 of the four files"})
     return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])
 
 
-def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """MNIST through keras.datasets (its cache, else a download); DatasetError when neither works."""
-    import keras
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"  # keras.datasets.mnist's file_hash
 
-    try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-    except Exception as error:
-        raise DatasetError(
-            f"MNIST is not in the Keras cache ({keras_cache_dir('mnist.npz')}) and could not be downloaded "
-            f"({type(error).__name__}: {error}); it needs a network once"
-        ) from None
+
+def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """MNIST's mnist.npz from the Keras cache, else downloaded there, verified against Keras' SHA-256."""
+    path = keras_cache_dir("mnist.npz")
+    downloads.fetch(f"{KERAS_DATASETS}/mnist.npz", path,
+                    remedy=f"put Keras' mnist.npz at {path} ($KERAS_HOME sets the folder)")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != MNIST_SHA256:
+        raise DatasetError(f"{path}: SHA-256 {digest}, Keras publishes {MNIST_SHA256}: damaged or not MNIST; "
+                           f"delete it so that it is downloaded again")
+    with np.load(path, allow_pickle=False) as stored:
+        x_train, y_train, x_test, y_test = (stored[k] for k in ("x_train", "y_train", "x_test", "y_test"))
     if x_train.shape != (60_000, 28, 28) or x_test.shape != (10_000, 28, 28):
         raise DatasetError(f"MNIST has shapes {x_train.shape}, {x_test.shape}; expected (60000, 28, 28), (10000, 28, 28)")
+    provenance.record("mnist", {"place": "the Keras cache", "path": str(path), "sha256": digest})
     return (x_train, y_train), (x_test, y_test)
 
 
@@ -156,100 +160,21 @@ def fingerprint(*arrays: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-# --- the book's small cats-vs-dogs set -----------------------------------------------------
+# --- images ----------------------------------------------------------------------------------
 
-CATS_VS_DOGS_SPLITS = {"train": 1_000, "validation": 500, "test": 500}  # images per class (DLwP1 5.2)
-CATS_VS_DOGS_CLASSES = ("cats", "dogs")  # label 0, 1: alphabetical, as flow_from_directory orders them
-SHARED_CATS_VS_DOGS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "cats_vs_dogs_small"
-CATS_VS_DOGS_HELP = (
-    "set $CATS_VS_DOGS_DIR to a folder in the book's layout {train,validation,test}/{cats,dogs}/ "
-    "(DLwP1 5.2 builds it from Kaggle's Dogs vs. Cats)"
-)
-
-
-def cats_vs_dogs_dir() -> Path:
-    """$CATS_VS_DOGS_DIR, else the offline copy in ../shared/datasets beside the project."""
-    places = []
-    if os.environ.get("CATS_VS_DOGS_DIR"):
-        places.append(Path(os.environ["CATS_VS_DOGS_DIR"]))
-    places.append(SHARED_CATS_VS_DOGS)
-    for place in places:
-        if place.is_dir():
-            return place
-    raise DatasetError(f"cats vs dogs not found in {', '.join(map(str, places))}; {CATS_VS_DOGS_HELP}")
-
-
-def cats_vs_dogs_files(directory: Path) -> dict[str, list[tuple[Path, int]]]:
-    """(image, label) per split, the first N per class in name order, after checking the layout and sizes.
-
-    With a SHA256SUMS file beside the splits (as in ../shared/datasets), every
-    image used is checked against it.
-    """
-    sums = {}
-    if (directory / "SHA256SUMS").is_file():
-        for line in (directory / "SHA256SUMS").read_text().splitlines():
-            digest, name = line.split(maxsplit=1)
-            sums[(directory / name).resolve()] = digest
-    splits: dict[str, list[tuple[Path, int]]] = {}
-    for split, per_class in CATS_VS_DOGS_SPLITS.items():
-        splits[split] = []
-        for label, cls in enumerate(CATS_VS_DOGS_CLASSES):
-            folder = directory / split / cls
-            if not folder.is_dir():
-                raise DatasetError(f"{folder}: missing; the book's layout needs {split}/{cls}/")
-            images = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".jpg", ".jpeg", ".png"})
-            if len(images) < per_class:
-                raise DatasetError(f"{folder}: {len(images)} images, the book's {split} split needs {per_class}")
-            for image in images[:per_class]:
-                if image.stat().st_size == 0:
-                    raise DatasetError(f"{image}: empty file")
-                expected = sums.get(image.resolve())
-                if sums and expected is None:
-                    raise DatasetError(f"{image}: not listed in {directory / 'SHA256SUMS'}")
-                if expected is not None and hashlib.sha256(image.read_bytes()).hexdigest() != expected:
-                    raise DatasetError(f"{image}: SHA-256 differs from {directory / 'SHA256SUMS'} ({expected})")
-                splits[split].append((image, label))
-    return splits
-
-
-def _decode(path: Path, size: int) -> np.ndarray:
-    """One image as (size, size, 3) uint8: decoded, RGB, resized bilinearly (no aspect kept, as the book's target_size)."""
+def decode_image(content: bytes, size: int | None = None, name: object = "image") -> np.ndarray:
+    """An encoded image as (h, w, 3) uint8, RGB; resized bilinearly to (size, size) when asked (no aspect kept,
+    as the book's target_size). DatasetError naming ``name`` when TensorFlow cannot decode it whole."""
     import tensorflow as tf
 
     try:
-        image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
+        image = tf.io.decode_image(content, channels=3, expand_animations=False)
     except tf.errors.InvalidArgumentError as error:
-        raise DatasetError(f"{path}: not a readable image ({error.message.splitlines()[0]})") from None
+        raise DatasetError(f"{name}: not a readable image ({error.message.splitlines()[0]})") from None
+    if size is None:
+        return image.numpy()
     resized = tf.image.resize(image, (size, size), method="bilinear")
     return np.clip(np.round(resized.numpy()), 0, 255).astype(np.uint8)
-
-
-def load_cats_vs_dogs(size: int, cache_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{split: (x (n, size, size, 3) uint8, y (n,) uint8)}, resized once and kept in ``cache_dir``.
-
-    The cached arrays are named by a fingerprint of the files' names and sizes
-    (their hashes are checked on every load) and the resolution.
-    """
-    directory = cats_vs_dogs_dir()
-    splits = cats_vs_dogs_files(directory)
-    identity = hashlib.sha256(
-        "".join(f"{p.name}:{p.stat().st_size}:{label};" for files in splits.values() for p, label in files).encode()
-    ).hexdigest()[:16]
-    cached = cache_dir / f"cats_vs_dogs-{identity}-{size}px.npz"
-    try:
-        with np.load(cached) as stored:
-            return {split: (stored[f"{split}_x"], stored[f"{split}_y"]) for split in CATS_VS_DOGS_SPLITS}
-    except (OSError, KeyError, ValueError, EOFError):
-        pass  # absent or damaged: decode again
-    arrays = {
-        split: (np.stack([_decode(p, size) for p, _ in files]), np.array([label for _, label in files], np.uint8))
-        for split, files in splits.items()
-    }
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_name(f".{cached.name}.{os.getpid()}.npz")
-    np.savez(partial, **{f"{s}_{k}": a for s, (x, y) in arrays.items() for k, a in (("x", x), ("y", y))})
-    os.replace(partial, cached)
-    return arrays
 
 
 # --- a photograph for Grad-CAM (DLwP1 5.4.3) ----------------------------------------------------
@@ -260,13 +185,7 @@ ELEPHANT_PHOTO = ("african_elephant.jpg", "https://i.imgur.com/Bvro0YD.png")
 
 
 def load_elephant_photo(size: int = 224) -> np.ndarray:
-    """The photograph as (size, size, 3) uint8, from the Keras cache or downloaded; DatasetError when neither works."""
-    import keras
-
+    """The photograph as (size, size, 3) uint8, from the Keras cache or downloaded there."""
     name, url = ELEPHANT_PHOTO
-    try:
-        path = Path(keras.utils.get_file(name, url))
-    except Exception as error:
-        raise DatasetError(f"{name} is not in the Keras cache ({keras_cache_dir(name)}) and could not be downloaded "
-                           f"from {url} ({type(error).__name__}: {error}); it needs a network once") from None
-    return _decode(path, size)
+    path = downloads.fetch(url, keras_cache_dir(name), remedy=f"put the photograph at {keras_cache_dir(name)} ($KERAS_HOME sets the folder)")
+    return decode_image(path.read_bytes(), size, name=path)

@@ -24,6 +24,7 @@ import pytest
 
 from experiments.cache import CACHE_ENV, RunCache, default_cache_dir
 from experiments.claims import CLAIMS
+from experiments import provenance
 from experiments.collector import RECORD, Collector
 from experiments.evidence import Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
@@ -241,5 +242,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         }
         if report.when == "call" and EVIDENCE in item.stash:
             record.update(item.stash[EVIDENCE].payload())
+        record["data"] = provenance.used()  # what this process has loaded so far: a worker's too
         report.user_properties.append((RECORD, record))
     return report

@@ -17,7 +17,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from experiments.data import DatasetError
+from experiments import downloads
+from experiments.errors import DatasetError
 
 KERAS_WEIGHTS = "https://storage.googleapis.com/tensorflow/keras-applications"
 SHARED_WEIGHTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "imagenet_weights"
@@ -116,15 +117,10 @@ def imagenet_weights(base: str) -> Path:
     for _, directory in places:
         if (directory / expected.name).is_file():
             return verify(directory / expected.name, expected)
-    import keras
-
+    looked = ", ".join(f"{label} ({directory})" for label, directory in places)
     try:
-        downloaded = keras.utils.get_file(expected.name, expected.url, cache_subdir="models")
-    except Exception as error:  # no network, a refused connection, a proxy's error page
-        looked = ", ".join(f"{label} ({directory})" for label, directory in places)
-        raise WeightsError(
-            f"{expected.name}: not in {looked}, and the download from {expected.url} failed "
-            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); put the file in "
-            f"$IMAGENET_WEIGHTS_DIR"
-        ) from None
-    return verify(Path(downloaded), expected)
+        downloaded = downloads.fetch(expected.url, keras_models_dir() / expected.name,
+                                     remedy="put the file in $IMAGENET_WEIGHTS_DIR")
+    except downloads.DownloadError as error:
+        raise WeightsError(f"{expected.name}: not in {looked}, and the {error}") from None
+    return verify(downloaded, expected)

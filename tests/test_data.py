@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import data
+from experiments import data, provenance
 
 REAL_COPY = data.DEBIAN_FASHION_MNIST  # read before any test points the loader elsewhere
 needs_debian_copy = pytest.mark.skipif(
@@ -19,18 +19,10 @@ needs_debian_copy = pytest.mark.skipif(
 
 
 @pytest.fixture
-def nowhere(tmp_path, monkeypatch):
-    """No Fashion-MNIST anywhere: no Debian copy, an empty Keras cache, and no network."""
+def nowhere(tmp_path, monkeypatch, mirror):
+    """No Fashion-MNIST anywhere: no Debian copy, an empty Keras cache, and a download host that has nothing."""
     monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
     monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_path / "debian")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-
-    def offline():
-        raise OSError("no network")
-
-    import keras
-
-    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
     return tmp_path
 
 
@@ -45,14 +37,30 @@ def copy_dir(nowhere, monkeypatch) -> Path:
     return target
 
 
-def test_missing_everywhere_names_the_places_and_the_fix(nowhere, monkeypatch):
+def test_missing_everywhere_names_the_download_and_the_fix(nowhere, monkeypatch):
     monkeypatch.setenv("FASHION_MNIST_DIR", str(nowhere / "env"))
     with pytest.raises(data.DatasetError) as raised:
         data.load_fashion_mnist()
     message = str(raised.value)
-    for place in ("$FASHION_MNIST_DIR", "Debian's dataset-fashion-mnist", "the Keras cache", "a download through keras.datasets"):
-        assert place in message
-    assert message.endswith(data.INSTALL_FASHION_MNIST)
+    assert "tf-keras-datasets/train-images-idx3-ubyte.gz failed: HTTP 404" in message
+    assert data.INSTALL_FASHION_MNIST in message and "$FASHION_MNIST_DIR" in message
+
+
+@needs_debian_copy
+def test_a_download_fills_the_keras_cache_and_is_verified(nowhere, mirror):
+    for f in data.FASHION_MNIST_FILES.values():
+        mirror.serve(f"{data.KERAS_DATASETS}/{f.name}", (REAL_COPY / f.name).read_bytes())
+    (x_train, _), _ = data.load_fashion_mnist()
+    assert x_train.shape == (60000, 28, 28)
+    assert provenance.used()["fashion_mnist"]["place"] == "the Keras cache"
+    data.load_fashion_mnist()
+    assert len(mirror.requests) == 4  # the second load read the cache
+
+
+def test_mnist_is_verified_against_keras_digest(mirror, tmp_path):
+    mirror.serve(f"{data.KERAS_DATASETS}/mnist.npz", b"not MNIST")
+    with pytest.raises(data.DatasetError, match=f"mnist.npz: SHA-256 [0-9a-f]{{64}}, Keras publishes {data.MNIST_SHA256}"):
+        data.load_mnist()
 
 
 @needs_debian_copy

@@ -16,8 +16,8 @@ FAKE = WeightsFile("fake_no_top.h5", hashlib.sha256(CONTENT).hexdigest(), "https
 
 
 @pytest.fixture
-def places(tmp_path, monkeypatch):
-    """Three empty places in the loader's order, the fake file known as base "fake", and no network."""
+def places(tmp_path, monkeypatch, mirror):
+    """Three empty places in the loader's order, the fake file known as base "fake", and a host that has nothing."""
     first, shared, cache = tmp_path / "env", tmp_path / "shared", tmp_path / "keras" / "models"
     for place in (first, shared, cache):
         place.mkdir(parents=True)
@@ -25,11 +25,6 @@ def places(tmp_path, monkeypatch):
     monkeypatch.setattr(weights, "SHARED_WEIGHTS", shared)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.setitem(weights.IMAGENET_WEIGHTS, "fake", FAKE)
-
-    def offline(*args, **kwargs):
-        raise ConnectionError("no network here")
-
-    monkeypatch.setattr(keras.utils, "get_file", offline)
     return first, shared, cache
 
 
@@ -89,7 +84,17 @@ def test_missing_everywhere_and_offline_says_where_it_looked(places):
         weights.imagenet_weights("fake")
     message = str(error.value)
     assert "fake_no_top.h5: not in $IMAGENET_WEIGHTS_DIR" in message
-    assert "the download from https://example.invalid/fake_no_top.h5 failed (ConnectionError: no network here)" in message
+    assert "and the download of http://127.0.0.1:" in message and "/example.invalid/fake_no_top.h5 failed: HTTP 404" in message
+
+
+def test_a_download_lands_in_the_keras_cache_and_is_verified(places, mirror):
+    _, _, cache = places
+    mirror.serve(FAKE.url, CONTENT)
+    assert weights.imagenet_weights("fake") == cache / FAKE.name
+    mirror.serve(FAKE.url, CONTENT[:-1] + b"?")
+    (cache / FAKE.name).unlink()
+    with pytest.raises(WeightsError, match=rf"{cache / FAKE.name}: SHA256 [0-9a-f]{{64}}, the published file's is"):
+        weights.imagenet_weights("fake")
 
 
 def test_an_unknown_base_is_refused():
