@@ -5,7 +5,9 @@ manifest with each file's SHA-256. It appears in one `rename`, complete or not
 at all; an entry whose files do not match its manifest is removed and
 reported as missing, so the run is trained again rather than trusted. A lock
 per key makes a second process wait for the first one's training instead of
-repeating it.
+repeating it. A cache opened with ``fresh_since`` (``--no-cache``) reads only
+entries written since that moment: every run is trained again, but once, so
+the runs that others start from are not retrained for each of them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -41,15 +44,15 @@ def _sha256(path: Path) -> str:
 
 
 class RunCache:
-    def __init__(self, root: Path, enabled: bool = True):
+    def __init__(self, root: Path, fresh_since: float | None = None):
         self.root = root
-        self.enabled = enabled  # False: every lookup misses (entries are still written)
+        self.fresh_since = fresh_since  # a time.time(): entries written before it are not read (still replaced)
         self.root.mkdir(parents=True, exist_ok=True)
 
     def get(self, key: str) -> Path | None:
-        """The entry's directory if it exists and every file matches the manifest; else None."""
+        """The entry's directory if it exists, is fresh enough and every file matches the manifest; else None."""
         entry = self.root / key
-        if not self.enabled or not entry.is_dir():
+        if not entry.is_dir():
             return None
         try:
             manifest = json.loads((entry / MANIFEST).read_text())
@@ -59,6 +62,8 @@ class RunCache:
         if not intact:
             shutil.rmtree(entry, ignore_errors=True)
             return None
+        if self.fresh_since is not None and manifest.get("written", 0.0) < self.fresh_since:
+            return None
         return entry
 
     def put(self, key: str, files: Mapping[str, Path]) -> Path:
@@ -66,7 +71,7 @@ class RunCache:
         staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=self.root))
         for name, source in files.items():
             shutil.copyfile(source, staging / name)
-        manifest = {"files": {name: _sha256(staging / name) for name in files}}
+        manifest = {"files": {name: _sha256(staging / name) for name in files}, "written": time.time()}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
         entry = self.root / key
         shutil.rmtree(entry, ignore_errors=True)  # a damaged or forced-out entry

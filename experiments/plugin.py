@@ -36,6 +36,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 EVIDENCE = pytest.StashKey[Evidence]()
 SIGTERM_HANDLER = pytest.StashKey[Any]()  # the handler this run's replaced, put back at its end
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
+RUN_STARTED_ENV = "CONVNET_CLAIMS_RUN_STARTED"  # the controller's start, shared with pytest-xdist's workers
 
 
 def _positive_int(text: str) -> int:
@@ -64,7 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--no-cache", action="store_true",
-        help="train every run again (the new runs replace the cached ones)",
+        help="train every run again, once each (the new runs replace the cached ones)",
     )
     group.addoption(
         "--fail-on-regression", action="store_true",
@@ -124,6 +125,7 @@ def pytest_configure(config: pytest.Config) -> None:
     hypothesis_settings = _configure_hypothesis(active_profile(config))
     if hasattr(config, "workerinput"):  # an xdist worker: the controller writes the report
         return
+    os.environ[RUN_STARTED_ENV] = repr(time.time())  # before the workers start: they inherit it
     directory = _report_dir(config)
     _check_writable(directory)
     collector = Collector(config, directory, active_profile(config), seed_count(config), hypothesis_settings)
@@ -174,10 +176,15 @@ def seeds(request: pytest.FixtureRequest) -> list[int]:
 
 @pytest.fixture(scope="session")
 def run_cache(request: pytest.FixtureRequest) -> RunCache:
-    """The store of trained runs: --cache-dir, else $CONVNET_CLAIMS_CACHE, else the user cache dir."""
+    """The store of trained runs: --cache-dir, else $CONVNET_CLAIMS_CACHE, else the user cache dir.
+
+    With --no-cache it reads only what this run (its controller and every
+    worker) has trained since it began.
+    """
     chosen = request.config.getoption("cache_dir")
     root = (request.config.invocation_params.dir / chosen) if chosen else default_cache_dir()
-    return RunCache(root, enabled=not request.config.getoption("no_cache"))
+    fresh_since = float(os.environ[RUN_STARTED_ENV]) if request.config.getoption("no_cache") else None
+    return RunCache(root, fresh_since=fresh_since)
 
 
 @pytest.fixture(scope="session")

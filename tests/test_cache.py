@@ -47,8 +47,14 @@ def test_missing_manifest_is_a_miss(cache, stored):
     assert cache.get("k1") is None
 
 
-def test_disabled_cache_always_misses(tmp_path, stored):
-    assert RunCache(tmp_path / "cache", enabled=False).get("k1") is None
+def test_a_fresh_cache_reads_only_what_was_written_since(tmp_path, stored):
+    """--no-cache: the old entry is not read, and what this run writes is, so a shared base trains once."""
+    fresh = RunCache(tmp_path / "cache", fresh_since=time.time())
+    assert fresh.get("k1") is None
+    source = tmp_path / "again.bin"
+    source.write_bytes(b"\x02")
+    fresh.put("k1", {"weights.bin": source})
+    assert fresh.get("k1") is not None and (fresh.get("k1") / "weights.bin").read_bytes() == b"\x02"
 
 
 def test_no_partial_entry_is_visible(cache, tmp_path):

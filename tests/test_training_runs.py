@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import keras
 import numpy as np
@@ -41,8 +42,18 @@ def test_second_call_reads_the_cache(arrays, tmp_path):
     again = train(SPEC, arrays, cache)
     assert again.from_cache and again.history == trained.history and again.entry == trained.entry
     assert again.checkpoint.is_file()
-    forced = train(SPEC, arrays, RunCache(tmp_path, enabled=False))
+    forced = train(SPEC, arrays, RunCache(tmp_path, fresh_since=time.time()))
     assert not forced.from_cache and forced.history == trained.history
+
+
+def test_without_the_cache_a_chain_trains_its_base_once(arrays, tmp_path):
+    """--no-cache trains every run again, but a base that two runs start from only once."""
+    cache = RunCache(tmp_path)
+    train(SPEC, arrays, cache)
+    fresh = RunCache(tmp_path, fresh_since=time.time())
+    tuned = [train(dataclasses.replace(SPEC, start_from=SPEC, seed=seed, epochs=1), arrays, fresh) for seed in (7, 8)]
+    assert not any(run.from_cache for run in tuned)
+    assert train(SPEC, arrays, fresh).from_cache  # the base, retrained for the first, was read back for the second
 
 
 def test_damaged_entry_is_trained_again(arrays, tmp_path):
