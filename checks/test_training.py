@@ -17,7 +17,6 @@ import pytest
 
 from experiments import data, figures
 from experiments.claims import claim
-from experiments.stats import judge
 from experiments.training import Arrays, TrainSpec, train
 
 
@@ -44,19 +43,17 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -
         val.append(model.evaluate(fashion_book_split.x_val, fashion_book_split.y_val, verbose=0)[1])
         test.append(model.evaluate(x_test, y_test, verbose=0)[1])
     judgements = [
-        judge("validation accuracy", val, bands["validation accuracy"]),
-        judge("test accuracy", test, bands["test accuracy"]),
-        judge("epochs run", [r.epochs_run for r in hg_runs], bands["epochs run"]),
+        evidence.judge("validation accuracy", val, bands["validation accuracy"], book["val_accuracy"]),
+        evidence.judge("test accuracy", test, bands["test accuracy"], book["test_accuracy"]),
+        evidence.judge("epochs run", [r.epochs_run for r in hg_runs], bands["epochs run"], book["epochs_run"]),
     ]
-    for judgement, printed in zip(judgements, (book["val_accuracy"], book["test_accuracy"], book["epochs_run"])):
-        evidence.judged(judgement, printed)
     evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], 9)
     evidence.figure(
         "Loss and accuracy per epoch", figures.training_curves({f"seed {r.spec.seed}": r.history for r in hg_runs}),
         "Training (solid) and validation (dashed); each run stops two epochs after its best validation loss.",
     )
     record_provenance(evidence, hg_runs)
-    failed = [j.describe() for j in judgements if not j.holds]
+    failed = [j.describe() for j in judgements if j.fails]
     assert not failed, "train.hg.fashion_accuracy: " + "; ".join(failed) + f" — book: {the_claim.book}"
 
 
@@ -111,9 +108,7 @@ def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
                          [-0.0008, the_claim.numbers["untrained_std"]])
         evidence.measure(f"seed {run.spec.seed}: trained mean, std", [trained.mean(), trained.std()],
                          [-0.038, the_claim.numbers["trained_std"]])
-    judgements = [judge(name, per_seed[name], the_claim.bands[name]) for name in names]
-    for judgement in judgements:
-        evidence.judged(judgement)
+    judgements = [evidence.judge(name, per_seed[name], the_claim.bands[name]) for name in names]
 
     first = hg_runs[0]
     untrained = keras.ops.convert_to_numpy(first.model("initial").layers[0].kernel)
@@ -124,7 +119,7 @@ def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
         evidence.figure(f"The 32 first-layer kernels, {label}",
                         figures.image_grid(np.moveaxis(kernel[:, :, 0, :], -1, 0), 2, 16, vmin=-0.5, vmax=0.5),
                         "2×16 grid, vmin −0.5, vmax 0.5, as HG 8-3 draws them.")
-    failed = [j.describe() for j in judgements if not j.holds]
+    failed = [j.describe() for j in judgements if j.fails]
     assert not failed, "train.hg.weights_spread: " + "; ".join(failed) + f" — book: {the_claim.book}"
 
 
@@ -181,7 +176,7 @@ def test_mnist_convnet(mnist_arrays, seeds, run_cache, progress, evidence) -> No
     ]
     evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
                        "categorical_crossentropy: the same loss, without the conversion.")
-    judgement = judge("test accuracy", [r.history["val_accuracy"][-1] for r in runs], the_claim.bands["test accuracy"])
-    evidence.judged(judgement, the_claim.numbers["test_accuracy"])
+    judgement = evidence.judge("test accuracy", [r.history["val_accuracy"][-1] for r in runs],
+                               the_claim.bands["test accuracy"], the_claim.numbers["test_accuracy"])
     record_provenance(evidence, runs)
-    assert judgement.holds, f"train.dlwp1.mnist: {judgement.describe()} — book: {the_claim.book}"
+    assert not judgement.fails, f"train.dlwp1.mnist: {judgement.describe()} — book: {the_claim.book}"

@@ -166,9 +166,8 @@ def test_gradcam_falls_on_the_object(canvas_runs, canvases, evidence) -> None:
         # The control: heatmaps that know nothing of the image, in Grad-CAM's place.
         noise = np.random.default_rng(run.spec.seed).random(heatmaps.shape)
         chance.append(float(np.mean(share_inside(noise, boxes, CANVAS))))
-    judgement = judge(statistic, shares, band)
-    control = judge(statistic, chance, band)
-    evidence.judged(judgement)
+    judgement = evidence.judge(statistic, shares, band)
+    control = judge(statistic, chance, band, evidence.confidence)
     evidence.measure("the same share for random heatmaps in place of Grad-CAM (a control that must fail the band), "
                      "per seed", chance)
     evidence.measure("test accuracy on the canvases, per seed", accuracy)
@@ -183,8 +182,8 @@ def test_gradcam_falls_on_the_object(canvas_runs, canvases, evidence) -> None:
     evidence.figure("Grad-CAM on test canvases", gradcam_overlays(x_test[:6], heatmaps, boxes[:6]),
                     f"Seed {first.spec.seed}: the heatmap of the predicted class over the canvas; the white box is "
                     "where the item was placed.")
-    assert not control.holds, f"vis.gradcam: random heatmaps pass too ({control.describe()}): the check cannot tell"
-    assert judgement.holds, f"vis.gradcam: {judgement.describe()}"
+    assert control.fails, f"vis.gradcam: random heatmaps do not fail the band ({control.describe()}): the check cannot tell"
+    assert not judgement.fails, f"vis.gradcam: {judgement.describe()}"
 
 
 @pytest.mark.slow

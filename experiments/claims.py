@@ -438,7 +438,8 @@ _TRAINING = (
         book="trained −0.038/0.275; untrained −0.0008/0.083",
         numbers={"untrained_std": 0.083, "trained_std": 0.275, "trained_std_notes": 0.23},
         bands={
-            "untrained: largest |w| / Glorot bound √(6/(fan_in+fan_out))": Band(high=1.0),
+            "untrained: largest |w| / Glorot bound √(6/(fan_in+fan_out))": Band(
+                high=1.0, exact="Glorot's uniform initialiser draws inside its bound on every seed"),
             "untrained: Kolmogorov–Smirnov distance to U(−bound, bound)": Band(high=0.096),
             "trained std / untrained std": Band(low=2.0),
             "trained std": Band(0.18, 0.35),
@@ -574,7 +575,8 @@ _OVERFITTING = (
         source="DLwP1 3.7/4.2 [O]; notes-dlwp",
         book="fold MAEs 2.08–2.91, mean 2.38 (Boston housing, k=4)",
         numbers={"fold_maes": (2.08, 2.91), "mean_mae": 2.38, "k": 4},
-        bands={"spread over reshuffles: 4-fold estimate / hold-out estimate": Band(high=0.8)},
+        bands={"spread over reshuffles: 4-fold estimate / hold-out estimate": Band(
+            high=0.8, exact="one value, computed once from every reshuffle's runs")},
         band_reason=(
             "The book shows the folds disagree (MAE 2.08 to 2.91) and averages them. \"Steadier\" is read as the "
             "standard deviation of the 4-fold estimate over 10 reshuffles of the data being at most 0.8 of that of "

@@ -41,6 +41,7 @@ class Collector:
         self.results: dict[str, Any] | None = None
         self.run_dir: Path | None = None
         self.regressions: list[dict[str, str]] = []
+        self.weakenings: list[dict[str, str]] = []
         self.stopped_by: str | None = None  # what interrupted the run, if anything did
         self.data: dict[str, dict[str, Any]] = {}  # each data set's copy, as the checks' processes loaded it
 
@@ -118,6 +119,8 @@ class Collector:
         history.append(self.directory, summary)
         _write_atomically(self.directory / "index.html", render_index([*past, summary]))
 
+        if self.results["changes"]:
+            self.weakenings = history.weakenings(self.results["changes"])
         if self.config.getoption("fail_on_regression") and self.results["changes"]:
             self.regressions = history.regressions(self.results["changes"])
             if self.regressions:
@@ -145,6 +148,9 @@ class Collector:
         write(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
         write(f"report: {self.run_dir / 'report.html'}")
         write(f"history: {self.directory / 'index.html'}")
+        for weakening in self.weakenings:
+            write(f"WEAKENING {weakening['id']}: reproduced in run {self.results['changes']['previous_run']}, "
+                  f"inconclusive now (its seeds no longer clear a band)", yellow=True, bold=True)
         if self.regressions:
             changes = self.results["changes"]
             versions = ", ".join(f"{k} {v[0]} → {v[1]}" for k, v in changes["versions"].items()) or "none"

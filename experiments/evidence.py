@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.figures import png_bytes
-from experiments.stats import Judgement, judge
+from experiments.stats import DEFAULT_CONFIDENCE, Band, Judgement, judge
 
 if TYPE_CHECKING:
     from experiments.claims import Claim
@@ -39,6 +39,7 @@ def jsonable(value: Any) -> Any:
 @dataclass
 class Evidence:
     claim_id: str
+    confidence: float = DEFAULT_CONFIDENCE  # of the intervals judged statistics are held to (--confidence)
     measured: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, str]] = field(default_factory=list)
     departures: list[str] = field(default_factory=list)
@@ -49,33 +50,50 @@ class Evidence:
         self.measured.append({"quantity": quantity, "value": jsonable(value), "book": jsonable(book)})
         return value
 
-    def judged(self, judgement: Judgement, book: Any = None) -> bool:
-        """Record a statistic judged over seeds: its mean, every seed's value, the band; returns whether it holds."""
+    def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None) -> Judgement:
+        """Judge ``per_seed`` against ``band`` at this run's confidence, and record it."""
+        judgement = judge(statistic, per_seed, band, self.confidence)
+        self.judged(judgement, book)
+        return judgement
+
+    def judged(self, judgement: Judgement, book: Any = None) -> str:
+        """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it."""
+        outcome = judgement.outcome
         self.measured.append({
             "quantity": judgement.statistic,
             "value": judgement.mean,
             "book": jsonable(book),
             "per_seed": list(judgement.per_seed),
             "spread": judgement.spread,
+            "standard_error": judgement.standard_error,
+            "confidence": judgement.confidence,
+            "interval_margin": judgement.margin if judgement.margin != float("inf") else None,
+            "judged_exactly": judgement.judged_exactly,
             "band": str(judgement.band),
             "band_low": judgement.band.low,
             "band_high": judgement.band.high,
-            "holds": judgement.holds,
+            "holds": outcome == "holds",
+            "outcome": outcome,
+            "seeds_to_settle": judgement.seeds_to_settle if outcome == "inconclusive" else None,
+            "explanation": judgement.explain(),
         })
-        if judgement.too_close_to_call:
-            self.note(f"{judgement.statistic}: the mean {judgement.mean:.4g} lies within one standard error "
-                      f"({judgement.standard_error:.2g}) of its band {judgement.band}: these seeds cannot tell on which "
-                      f"side of the band the statistic really lies.")
-        return judgement.holds
+        return outcome
 
     def judge_bands(self, claim: Claim, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
-        """Judge each of ``claim``'s bands on its statistic's per-seed values and record it; the failed ones, described."""
+        """Judge each of ``claim``'s bands on its statistic's per-seed values and record it; the failed ones, described.
+
+        A band the seeds cannot decide is recorded as inconclusive, not failed:
+        the plugin turns a check whose only doubts are these into an
+        inconclusive verdict.
+        """
         if set(per_seed) != set(claim.bands):
             raise ValueError(f"{claim.id}: statistics {sorted(per_seed)} do not match its bands {sorted(claim.bands)}")
-        judgements = [judge(name, per_seed[name], band) for name, band in claim.bands.items()]
-        for judgement in judgements:
-            self.judged(judgement)
-        return [j.describe() for j in judgements if not j.holds]
+        judgements = [self.judge(name, per_seed[name], band) for name, band in claim.bands.items()]
+        return [j.describe() for j in judgements if j.fails]
+
+    def inconclusive(self) -> list[str]:
+        """The explanations of the judged statistics these seeds could not decide."""
+        return [m["explanation"] for m in self.measured if m.get("outcome") == "inconclusive"]
 
     def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:
         """Record a figure (a matplotlib Figure or PNG bytes) to embed in the report."""

@@ -26,7 +26,7 @@ def summarise(results: Mapping[str, Any]) -> dict[str, Any]:
     for entry in results["claims"]:
         judged = {
             m["quantity"]: {"mean": m["value"], "spread": m["spread"], "band": m["band"],
-                            "band_low": m["band_low"], "band_high": m["band_high"]}
+                            "band_low": m["band_low"], "band_high": m["band_high"], "outcome": m.get("outcome")}
             for m in entry["measured"] if "per_seed" in m
         }
         claims[entry["id"]] = {"verdict": entry["verdict"], "judged": judged}
@@ -105,5 +105,14 @@ def changes(before: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any]
 
 
 def regressions(change: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Claims reproduced in the previous run and not now: failing, erroring, skipped or newly xfailed."""
-    return [f for f in change["flipped"] if f["before"] == "reproduced"]
+    """Claims reproduced in the previous run and not now: failing, erroring, skipped or newly xfailed.
+
+    A claim that went from reproduced to inconclusive is a weakening, not a regression: its seeds no
+    longer clear a band, but they do not put it outside either (see ``weakenings``).
+    """
+    return [f for f in change["flipped"] if f["before"] == "reproduced" and f["after"] != "inconclusive"]
+
+
+def weakenings(change: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Claims reproduced in the previous run and inconclusive now: flagged, never hidden, never a failure."""
+    return [f for f in change["flipped"] if f["before"] == "reproduced" and f["after"] == "inconclusive"]

@@ -21,7 +21,8 @@ from experiments.claims import CATALOGUE, SOURCES
 from experiments.results import SCHEMA_VERSION, VERDICT_LABELS, VERDICTS, verdict_counts
 
 INDEX_RUNS = 30  # runs shown in the index's matrix
-SHORT = {"reproduced": "✓", "not_reproduced": "✗", "known_not_reproduced": "x", "skipped": "s", "error": "!", "not_encoded": "·"}
+SHORT = {"reproduced": "✓", "not_reproduced": "✗", "known_not_reproduced": "x", "inconclusive": "?", "skipped": "s", "error": "!",
+         "not_encoded": "·"}
 
 
 def show(value: Any) -> str:

@@ -14,13 +14,15 @@ from experiments.claims import CATALOGUE, Claim
 
 SCHEMA_VERSION = 1
 
-# Most serious first: one broken check outweighs passing ones.
-VERDICTS = ("error", "not_reproduced", "known_not_reproduced", "reproduced", "skipped", "not_encoded")
+# Most serious first: one broken check outweighs passing ones, and a check its seeds cannot decide
+# outweighs one they do (experiments/stats.py: a band straddled by its interval is inconclusive).
+VERDICTS = ("error", "not_reproduced", "known_not_reproduced", "inconclusive", "reproduced", "skipped", "not_encoded")
 
 VERDICT_LABELS = {
     "reproduced": "reproduced",
     "not_reproduced": "not reproduced",
     "known_not_reproduced": "known not to reproduce",
+    "inconclusive": "inconclusive",
     "not_encoded": "not checked in this run",
     "skipped": "skipped",
     "error": "error",

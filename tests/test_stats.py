@@ -2,7 +2,7 @@
 
 import pytest
 
-from experiments.stats import Band, judge
+from experiments.stats import Band, judge, t_quantile
 
 
 @pytest.mark.parametrize(
@@ -21,25 +21,74 @@ def test_band_needs_an_end_and_order():
         Band(2, 1)
 
 
-def test_verdict_is_on_the_mean_with_the_spread_reported():
-    judgement = judge("val accuracy", [0.90, 0.92, 0.94], Band(0.91, 0.935))
-    assert judgement.mean == pytest.approx(0.92)
-    assert judgement.spread == pytest.approx(0.02)
-    assert judgement.holds  # one seed below the band does not sink the claim
-    assert judgement.describe() == "val accuracy: mean 0.92 ± 0.02 over 3 seeds (0.9, 0.92, 0.94); band [0.91, 0.935]"
-    assert not judge("val accuracy", [0.80, 0.85, 0.95], Band(0.91, 0.935)).holds
+def around(mean: float, sd: float) -> list[float]:
+    """Three seeds with this mean and sample standard deviation."""
+    return [mean - sd, mean, mean + sd]
+
+
+def test_the_mean_is_judged_with_the_spread_reported():
+    judgement = judge("val accuracy", [0.92, 0.925, 0.93], Band(0.91, 0.935))
+    assert judgement.mean == pytest.approx(0.925)
+    assert judgement.spread == pytest.approx(0.005)
+    assert judgement.describe() == "val accuracy: mean 0.925 ± 0.005 over 3 seeds (0.92, 0.925, 0.93); band [0.91, 0.935]"
+
+
+@pytest.mark.parametrize("per_seed, band, outcome", [
+    ([0.30, 0.32, 0.31], Band(low=0.0), "holds"),  # clearly inside
+    ([-0.30, -0.32, -0.31], Band(low=0.0), "fails"),  # clearly outside
+    ([0.90, 0.92, 0.94], Band(0.91, 0.935), "inconclusive"),  # one seed below the band, the mean inside: a tie
+    ([0.80, 0.85, 0.95], Band(0.91, 0.935), "inconclusive"),  # the mean below, but the seeds spread over the edge
+    ([0.80, 0.81, 0.82], Band(0.91, 0.935), "fails"),
+    ([0.5, 0.5, 0.5], Band(low=0.4), "holds"),  # no spread: judged exactly
+    ([0.3, 0.3, 0.3], Band(low=0.4), "fails"),
+    ([0.5], Band(low=0.4), "inconclusive"),  # one seed of a statistic that varies: no spread to bound it by
+])
+def test_holds_fails_or_inconclusive(per_seed, band, outcome):
+    assert judge("s", per_seed, band).outcome == outcome
+
+
+@pytest.mark.parametrize("claim_id, mean, sd, band", [  # the smoke run of 2026-12-01, as filed
+    ("pool.max_vs_alternatives", 0.0001, 0.0086, Band(low=0.0)),
+    ("over.normalisation", 1.0115, 0.0157, Band(low=1.0)),
+    ("trans.fine_tuning", 0.0063, 0.0095, Band(low=0.0)),
+    ("trans.feature_extraction", 0.1126, 0.0187, Band(low=0.10)),
+    ("train.hg.fashion_accuracy", 0.9149, 0.0033, Band(0.910, 0.935)),
+])
+def test_the_filed_ties_are_inconclusive_at_95_percent(claim_id, mean, sd, band):
+    judgement = judge(claim_id, around(mean, sd), band)
+    assert judgement.outcome == "inconclusive", judgement.explain()
+    assert judge(claim_id, around(mean, sd), band, confidence=0.6).outcome != "fails"
+
+
+def test_seeds_to_settle_is_the_fewest_that_clear_the_edge():
+    judgement = judge("d", around(0.1126, 0.0187), Band(low=0.10))
+    n = judgement.seeds_to_settle
+    assert n is not None and n > 3
+    assert t_quantile(0.95, n) * 0.0187 / n ** 0.5 < 0.0126 <= t_quantile(0.95, n - 1) * 0.0187 / (n - 1) ** 0.5
+    assert f"{n} seeds would settle it (--seeds {n})" in judgement.explain()
+    on_the_edge = judge("d", [-0.01, 0.0, 0.01], Band(low=0.0))
+    assert on_the_edge.seeds_to_settle is None and "no number of seeds" in on_the_edge.explain()
+    with pytest.raises(ValueError, match="holds, nothing to settle"):
+        judge("d", [0.30, 0.32, 0.31], Band(low=0.0)).seeds_to_settle
+
+
+def test_a_statistic_fixed_by_construction_is_judged_on_every_value():
+    bound = Band(high=1.0, exact="the initialiser draws inside its bound")
+    assert judge("w", [0.97, 0.99, 1.0], bound).outcome == "holds"
+    assert judge("w", [0.97, 1.01, 0.9], bound).outcome == "fails"  # one value past a bound is a broken bound
+    assert judge("w", [0.97], bound).outcome == "holds"
+    assert "judged exactly (the initialiser draws inside its bound)" in judge("w", [0.97], bound).explain()
+
+
+def test_confidence_must_be_a_probability_above_a_half():
+    with pytest.raises(ValueError, match="confidence 1.2"):
+        judge("s", [1.0, 2.0], Band(low=0), confidence=1.2)
 
 
 def test_single_seed_has_no_spread_and_no_seeds_is_an_error():
     assert judge("x", [1.0], Band(low=0)).spread == 0.0
     with pytest.raises(ValueError):
         judge("x", [], Band(low=0))
-
-
-def test_a_mean_within_one_standard_error_of_an_edge_is_too_close_to_call():
-    assert judge("d", [0.010, -0.010, 0.003], Band(low=0.0)).too_close_to_call  # mean 0.001, standard error 0.006
-    assert not judge("d", [0.30, 0.32, 0.31], Band(low=0.0)).too_close_to_call
-    assert not judge("d", [0.5], Band(low=0.0, high=1.0)).too_close_to_call  # one seed: no spread to go by
 
 
 def test_judge_bands_records_every_band_and_returns_the_failed_ones():
@@ -49,8 +98,11 @@ def test_judge_bands_records_every_band_and_returns_the_failed_ones():
     the_claim = claim("pool.no_pool_is_worse")
     accuracy, gap = the_claim.bands
     evidence = Evidence(the_claim.id)
-    failed = evidence.judge_bands(the_claim, {accuracy: [-0.02, -0.03], gap: [0.04, 0.05]})
+    failed = evidence.judge_bands(the_claim, {accuracy: [-0.02, -0.03, -0.025], gap: [0.04, 0.05, 0.045]})
     assert [m["quantity"] for m in evidence.measured] == [accuracy, gap]
     assert len(failed) == 1 and failed[0].startswith(f"{accuracy}: mean -0.025")
+    assert evidence.inconclusive() == []
+    evidence.judge_bands(the_claim, {accuracy: [-0.01, 0.0, 0.011], gap: [0.04, 0.05, 0.045]})
+    assert evidence.inconclusive() == [judge(accuracy, [-0.01, 0.0, 0.011], the_claim.bands[accuracy]).explain()]
     with pytest.raises(ValueError, match="do not match its bands"):
         evidence.judge_bands(the_claim, {accuracy: [0.1]})
