@@ -44,6 +44,7 @@ class Collector:
         self.weakenings: list[dict[str, str]] = []
         self.stopped_by: str | None = None  # what interrupted the run, if anything did
         self.data: dict[str, dict[str, Any]] = {}  # each data set's copy, as the checks' processes loaded it
+        self.workers: dict[str, Any] = {}  # worker (or "main") → the GPU it was pinned to
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
         self.stopped_by = stopped_by(excinfo.value)
@@ -61,6 +62,8 @@ class Collector:
 
     def _merge(self, record: dict[str, Any]) -> None:
         self.data.update(record.get("data", {}))
+        if record.get("device"):
+            self.workers[record["device"].get("worker") or "main"] = record["device"].get("gpu")
         test = self.tests.setdefault(record["test"], {
             "claim": record["claim"], "test": record["test"], "verdict": None, "message": "",
             "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [],
@@ -85,6 +88,7 @@ class Collector:
             "device": environment.device(),
             "git_commit": environment.git_commit(self.config.rootpath),
             "data": dict(sorted(self.data.items())),
+            "workers": dict(sorted(self.workers.items())),
             "determinism": {
                 "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
                 "tf.config.experimental.enable_op_determinism": True,

@@ -8,17 +8,20 @@ import platform
 import subprocess
 from pathlib import Path
 
+from experiments import devices
+
 _PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "hypothesis", "pytest", "jinja2", "matplotlib")
 
 
 def versions() -> dict[str, str]:
+    """Python, the suite's packages, and on a GPU machine the CUDA stack (driver, CUDA/cuDNN build, nvidia-* wheels)."""
     found = {"python": platform.python_version()}
     for name in _PACKAGES:
         try:
             found[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             continue
-    return found
+    return found | devices.cuda_stack()
 
 
 def _cpu_model() -> str:
@@ -33,16 +36,10 @@ def _cpu_model() -> str:
 
 def device() -> dict[str, object]:
     """The CPU, and the GPUs TensorFlow sees (none on a CPU wheel)."""
-    import tensorflow as tf
-
-    gpus = []
-    for gpu in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(gpu)
-        gpus.append(details.get("device_name", gpu.name))
     return {
         "cpu": _cpu_model(),
         "cpu_count": os.cpu_count(),
-        "gpus": gpus,
+        "gpus": devices.gpu_names(),
         "platform": platform.platform(),
     }
 

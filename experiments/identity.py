@@ -19,6 +19,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from experiments.devices import gpu_names
+
 # Objects in a Keras configuration that carry a "name" but are not layers.
 _NOT_LAYERS = {"DTypePolicy"}
 
@@ -80,11 +82,6 @@ def model_identity(model: keras.Model) -> dict[str, str]:
 
 
 def device_kind() -> str:
-    """"CPU", or the GPUs TensorFlow sees by model name: runs on different devices are different runs."""
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    if not gpus:
-        return "CPU"
-    names = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus]
-    return "GPU: " + ", ".join(names)
+    """"CPU", or the GPUs this process uses by model name: runs on different devices are different runs."""
+    names = gpu_names()
+    return "GPU: " + ", ".join(names) if names else "CPU"

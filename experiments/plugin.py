@@ -24,7 +24,7 @@ import pytest
 
 from experiments.cache import CACHE_ENV, RunCache, default_cache_dir
 from experiments.claims import CLAIMS
-from experiments import provenance
+from experiments import devices, provenance
 from experiments.collector import RECORD, Collector
 from experiments.evidence import Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
@@ -35,6 +35,7 @@ from experiments.termination import restore, stop_on_sigterm
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 EVIDENCE = pytest.StashKey[Evidence]()
+DEVICE = pytest.StashKey[dict]()  # the GPU this process was pinned to (devices.prepare)
 SIGTERM_HANDLER = pytest.StashKey[Any]()  # the handler this run's replaced, put back at its end
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
 INCONCLUSIVE = "inconclusive, the seeds cannot tell: "  # the reason of a check turned into an xfail by its doubts
@@ -83,6 +84,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--no-cache", action="store_true",
         help="train every run again, once each (the new runs replace the cached ones)",
+    )
+    group.addoption(
+        "--allow-cpu", action="store_true",
+        help="run the full profile although TensorFlow sees no GPU (it then takes many hours)",
     )
     group.addoption(
         "--fail-on-regression", action="store_true",
@@ -141,14 +146,29 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim(id): the catalogue claim (experiments/claims.py) this test checks")
     config.addinivalue_line("markers", "slow: trains models; minutes rather than seconds")
     hypothesis_settings = _configure_hypothesis(active_profile(config))
-    if hasattr(config, "workerinput"):  # an xdist worker: the controller writes the report
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    config.stash[DEVICE] = devices.prepare(worker)
+    if worker is not None:  # an xdist worker: the controller writes the report
         return
+    _refuse_full_profile_without_gpu(config)
     os.environ[RUN_STARTED_ENV] = repr(time.time())  # before the workers start: they inherit it
     directory = _report_dir(config)
     _check_writable(directory)
     collector = Collector(config, directory, active_profile(config), seed_count(config), hypothesis_settings)
     config.pluginmanager.register(collector, "convnet-claims-collector")
     config.stash[SIGTERM_HANDLER] = stop_on_sigterm()
+
+
+def _refuse_full_profile_without_gpu(config: pytest.Config) -> None:
+    """The full profile is book scale for GPUs: on a CPU it takes many hours, so it starts there only when asked.
+
+    Without this a wheel or driver that fails to load the GPU quietly runs the
+    whole profile on the runner's CPU into the job's time limit.
+    """
+    if active_profile(config).name != "full" or config.getoption("allow_cpu") or devices.physical_gpus():
+        return
+    raise pytest.UsageError(f"--profile full needs a GPU, and TensorFlow sees none: {devices.why_no_gpu()}. "
+                            f"Pass --allow-cpu to run it on the CPU anyway (many hours).")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -289,5 +309,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         if report.when == "call" and EVIDENCE in item.stash:
             record.update(item.stash[EVIDENCE].payload())
         record["data"] = provenance.used()  # what this process has loaded so far: a worker's too
+        record["device"] = item.config.stash.get(DEVICE, {})
         report.user_properties.append((RECORD, record))
     return report

@@ -103,7 +103,7 @@ def test_verdicts_land_in_results(project: pytest.Pytester) -> None:
 
 
 def test_run_metadata(project: pytest.Pytester) -> None:
-    project.runpytest("-p", "no:cacheprovider", "--seeds", "4", "--profile", "full")
+    project.runpytest("-p", "no:cacheprovider", "--seeds", "4", "--profile", "full", "--allow-cpu")
     run = results_of(project)["run"]
     assert run["profile"] == "full" and run["seeds"] == 4
     assert {"id", "started", "duration_s", "versions", "device", "git_commit", "determinism"} <= set(run)
@@ -276,7 +276,7 @@ def test_regression_option_fails_a_run_that_would_pass(pytester: pytest.Pytester
 def test_other_profiles_are_not_compared(pytester: pytest.Pytester, monkeypatch) -> None:
     pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
     pytester.makepyfile(test_flip=FLIPPING)
-    pytester.runpytest("-p", "no:cacheprovider", "--profile", "full")
+    pytester.runpytest("-p", "no:cacheprovider", "--profile", "full", "--allow-cpu")
     monkeypatch.setenv("FLIP", "fail")
     result = pytester.runpytest("-p", "no:cacheprovider", "--fail-on-regression")
     assert results_of(pytester)["changes"] is None

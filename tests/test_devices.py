@@ -1,0 +1,128 @@
+"""GPUs on a CPU machine, faked: one per pytest-xdist worker, memory as needed, the stack recorded, and the full
+profile refused where TensorFlow sees none."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+
+import pytest
+import tensorflow as tf
+
+from experiments import devices, environment
+
+
+@dataclass(frozen=True)
+class FakeGPU:
+    name: str
+    device_type: str = "GPU"
+
+
+TWO_GPUS = [FakeGPU("/physical_device:GPU:0"), FakeGPU("/physical_device:GPU:1")]
+
+
+@pytest.fixture
+def two_gpus(monkeypatch):
+    """TensorFlow's device calls answered as on a machine with two H100s; what the suite sets is recorded."""
+    calls = {"visible": None, "growth": []}
+    monkeypatch.setattr(devices, "physical_gpus", lambda: list(TWO_GPUS))
+    monkeypatch.setattr(devices, "gpu_names", lambda gpus=None: ["NVIDIA H100 80GB HBM3"] * len(gpus or TWO_GPUS))
+    monkeypatch.setattr(tf.config, "set_visible_devices", lambda chosen, kind: calls.update(visible=(chosen, kind)))
+    monkeypatch.setattr(tf.config.experimental, "set_memory_growth", lambda gpu, on: calls["growth"].append((gpu, on)))
+    return calls
+
+
+def test_each_worker_takes_its_own_gpu_with_memory_as_needed(two_gpus):
+    assert devices.prepare("gw1")["gpu"] == "/physical_device:GPU:1 (NVIDIA H100 80GB HBM3)"
+    assert two_gpus["visible"] == ([TWO_GPUS[1]], "GPU") and two_gpus["growth"] == [(TWO_GPUS[1], True)]
+    devices.prepare("gw2")  # a third worker shares the first GPU
+    assert two_gpus["visible"] == ([TWO_GPUS[0]], "GPU")
+
+
+def test_without_xdist_every_gpu_stays_visible(two_gpus):
+    devices.prepare(None)
+    assert two_gpus["visible"] == (TWO_GPUS, "GPU") and len(two_gpus["growth"]) == 2
+
+
+def test_on_a_cpu_nothing_is_pinned():
+    assert devices.prepare("gw0") == {"worker": "gw0", "gpu": None}
+
+
+def test_the_cuda_stack_is_recorded(monkeypatch, tmp_path):
+    smi = tmp_path / "nvidia-smi"
+    smi.write_text("#!/bin/sh\necho 550.54.15\necho 550.54.15\n")
+    smi.chmod(smi.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(tf.sysconfig, "get_build_info", lambda: {"cuda_version": "12.5.1", "cudnn_version": "9"})
+
+    @dataclass
+    class Wheel:
+        metadata: dict
+        version: str
+
+    monkeypatch.setattr(devices.importlib.metadata, "distributions",
+                        lambda: [Wheel({"Name": "nvidia-cudnn-cu12"}, "9.3.0.75"), Wheel({"Name": "numpy"}, "2.1")])
+    stack = environment.versions()
+    assert {k: stack[k] for k in stack if k.startswith(("nvidia", "tensorflow built"))} == {
+        "nvidia driver": "550.54.15", "nvidia-cudnn-cu12": "9.3.0.75",
+        "tensorflow built with cuda": "12.5.1", "tensorflow built with cudnn": "9"}
+
+
+def test_the_full_profile_refuses_a_machine_without_gpu(pytester: pytest.Pytester):
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--profile", "full")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--profile full needs a GPU, and TensorFlow sees none: the installed TensorFlow is "
+                                 "the CPU wheel (tensorflow-cpu)*Pass --allow-cpu*"])
+    assert pytester.runpytest("-p", "no:cacheprovider", "--profile", "full", "--allow-cpu").ret == 0
+
+
+FAKE_GPUS_CONFTEST = '''
+pytest_plugins = ["experiments.plugin"]
+import tensorflow as tf
+from experiments import devices
+
+class FakeGPU:
+    device_type = "GPU"
+    def __init__(self, i):
+        self.name = f"/physical_device:GPU:{i}"
+
+devices.physical_gpus = lambda: [FakeGPU(0), FakeGPU(1)]
+devices.gpu_names = lambda gpus=None: ["Fake GPU"] * len(gpus or [0, 0])
+tf.config.set_visible_devices = lambda chosen, kind: None
+tf.config.experimental.set_memory_growth = lambda gpu, on: None
+'''
+
+SHARED_RUN = '''
+import numpy as np
+import pytest
+from experiments.training import Arrays, TrainSpec, train
+
+rng = np.random.default_rng(0)
+ARRAYS = Arrays(rng.random((64, 8), dtype=np.float32), rng.integers(0, 2, 64).astype("uint8"),
+                rng.random((16, 8), dtype=np.float32), rng.integers(0, 2, 16).astype("uint8"))
+SPEC = TrainSpec(model="dense_network", model_args={"inputs": 8, "units": 4}, data="random", loss="binary_crossentropy",
+                 epochs=1, batch_size=16, seed=0)
+
+@pytest.mark.parametrize("asker", ["first", "second"])
+@pytest.mark.claim("over.network_size")
+def test_shared(asker, run_cache, evidence):
+    evidence.measure("trained here", not train(SPEC, ARRAYS, run_cache).from_cache)
+'''
+
+
+def test_two_workers_take_one_gpu_each_and_train_a_shared_run_once(pytester: pytest.Pytester):
+    pytester.makeconftest(FAKE_GPUS_CONFTEST)
+    pytester.makepyfile(test_shared=SHARED_RUN)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--no-cache",
+                                           "--cache-dir", str(pytester.path / "cache"))
+    assert result.ret == 0, result.stdout.str()[-2000:]
+    results = json.loads((pytester.path / "reports" / "latest" / "results.json").read_text())
+    assert results["run"]["workers"] == {"gw0": "/physical_device:GPU:0 (Fake GPU)",
+                                         "gw1": "/physical_device:GPU:1 (Fake GPU)"}
+    (entry,) = [c for c in results["claims"] if c["id"] == "over.network_size"]
+    assert sorted(m["value"] for m in entry["measured"]) == [False, True]  # trained by one worker, read by the other
+    assert entry["verdict"] == "reproduced"
