@@ -10,18 +10,18 @@ need no pretrained weights at all.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from experiments import figures, models
 from experiments.architecture import changed_tensors
 from experiments.claims import claim
 from experiments.curves import crossing_share, final_gap, last_epochs_mean
-from experiments.training import Arrays, LabelRangeError, Run, TrainSpec, seed_everything, train
+from experiments.identity import device_kind
+from experiments.training import (Arrays, LabelRangeError, Run, TrainSpec, framework_answer, label_error,
+                                  seed_everything, train)
 
 # --- trans.label_range --------------------------------------------------------------------
 
@@ -32,27 +32,27 @@ def images(count: int, size: int = 32) -> np.ndarray:
     return np.random.default_rng(0).random((count, size, size, 3), dtype=np.float32)
 
 
-# Keras' error for a label (2, 3 or 4) outside a 2-unit head, in TensorFlow's two wordings: the notes'
-# (the default kernel) and that of the deterministic kernel this suite runs with, which names the
-# first offending label of the shuffled batch rather than the one the notes show.
-LABEL_ERROR = re.compile(
-    r"Received a label value of [234] which is outside the valid range of \[0, 2\)|indices\[\d+\] = [234] is not in \[0, 2\)"
-)
-
-
 @pytest.mark.claim("trans.label_range")
-def test_framework_refuses_the_labels(evidence) -> None:
+def test_what_the_framework_does_with_the_labels(evidence) -> None:
+    """The notes' error, as TensorFlow gives it on the CPU; on a GPU what fit does instead is measured and shown.
+
+    The claim's own guarantee is the suite's refusal (the next check), which
+    holds on every device.
+    """
     model = models.tfds_cnn(32, classes=2)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    with pytest.raises(tf.errors.InvalidArgumentError) as raised:
-        model.fit(images(40), FIVE_CLASSES, epochs=1, verbose=0)
-    found = LABEL_ERROR.search(str(raised.value))
-    evidence.measure("Keras' error, at the end of a stack trace of this many characters", len(str(raised.value)))
-    evidence.measure("Keras' error", found.group(0) if found else str(raised.value)[-200:],
-                     "Received a label value of 4 which is outside the valid range of [0, 2)")
+    device = device_kind()
+    outcome, detail = framework_answer(model, images(40), FIVE_CLASSES)
+    evidence.measure(f"Keras' answer on {device}", f"{outcome}: {detail}",
+                     "refused: Received a label value of 4 which is outside the valid range of [0, 2)")
     evidence.note("With op determinism on (as in this suite) TensorFlow's deterministic kernel words the same "
                   "refusal as 'indices[i] = 3 is not in [0, 2)'; the notes' wording comes from the default kernel.")
-    assert found, f"trans.label_range: Keras did not refuse the labels 2..4 of a 2-unit head as expected: {str(raised.value)[-300:]!r}"
+    if device != "CPU":
+        evidence.note(f"On {device} Keras {outcome} ({detail}): a GPU's gather does not check its indices, so "
+                      "only the suite's own check (below) stands between such labels and a silent run.")
+        return
+    assert outcome == "refused" and label_error(2).fullmatch(detail), (
+        f"trans.label_range: on the CPU Keras did not refuse the labels 2..4 of a 2-unit head as expected: {detail!r}")
 
 
 @pytest.mark.claim("trans.label_range")

@@ -126,3 +126,24 @@ def test_two_workers_take_one_gpu_each_and_train_a_shared_run_once(pytester: pyt
     (entry,) = [c for c in results["claims"] if c["id"] == "over.network_size"]
     assert sorted(m["value"] for m in entry["measured"]) == [False, True]  # trained by one worker, read by the other
     assert entry["verdict"] == "reproduced"
+
+
+def test_a_gpu_that_trains_on_bad_labels_is_measured_not_an_error(monkeypatch):
+    """trans.label_range on a GPU: fit does not raise; what it did is the answer, not an error of the check."""
+    import types
+
+    import keras
+    import numpy as np
+
+    from experiments.training import framework_answer, label_error
+
+    def head() -> keras.Model:
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy")
+        return model
+
+    gpu = head()  # a GPU's gather: no error, a loss however meaningless
+    monkeypatch.setattr(gpu, "fit", lambda *args, **kwargs: types.SimpleNamespace(history={"loss": [float("nan")]}))
+    assert framework_answer(gpu, None, None) == ("trained", "loss nan")
+    outcome, detail = framework_answer(head(), np.zeros((8, 2), "float32"), np.arange(8) % 5)  # this CPU refuses
+    assert outcome == "refused" and label_error(2).fullmatch(detail), detail
