@@ -205,6 +205,38 @@ def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
 
 
 @pytest.mark.slow
+@pytest.mark.claim("trans.freeze")
+def test_the_suites_own_runs_leave_the_frozen_base_as_published(augmented_runs, fine_tuned_runs, profile,
+                                                                 evidence) -> None:
+    """The claim on the runs section 5 judges: after augmented extraction the base's every tensor (batch-norm
+    statistics included) is the published file's, bit for bit; after fine-tuning, every tensor below the top
+    block still is, and the top block moved."""
+    published = models.pretrained_base(profile.transfer_base, profile.transfer_size)
+    names = [layer.name for layer in published.layers]
+    top = names.index(models.PRETRAINED_BASES[profile.transfer_base].top_block)
+    below_top = [w for layer in published.layers[:top] for w in layer.weights]
+    frozen_changed, lower_changed, top_changed = [], [], []
+    for run in augmented_runs:
+        frozen_changed.append(len(changed_tensors(published.get_weights(), models.conv_base_of(run.model()).get_weights())))
+    for run in fine_tuned_runs:
+        base = models.conv_base_of(run.model())
+        lower = [w for layer in base.layers[:top] for w in layer.weights]
+        upper = [w for layer in base.layers[top:] for w in layer.weights]
+        lower_changed.append(len(changed_tensors([w.numpy() for w in below_top], [w.numpy() for w in lower])))
+        top_changed.append(len(changed_tensors([w.numpy() for layer in published.layers[top:] for w in layer.weights],
+                                               [w.numpy() for w in upper])))
+    evidence.measure("augmented extraction: base tensors that differ from the published weights, per seed",
+                     frozen_changed, [0] * len(frozen_changed))
+    evidence.measure(f"fine-tuning: tensors below {names[top]} that differ from the published weights, per seed",
+                     lower_changed, [0] * len(lower_changed))
+    evidence.measure(f"fine-tuning: tensors from {names[top]} on that training moved, per seed", top_changed)
+    record_base(evidence, profile)
+    assert not any(frozen_changed), f"trans.freeze: the frozen base moved in the augmented extraction: {frozen_changed}"
+    assert not any(lower_changed), f"trans.freeze: fine-tuning moved the frozen lower base: {lower_changed}"
+    assert all(top_changed), f"trans.freeze: fine-tuning left the unfrozen top block unchanged: {top_changed}"
+
+
+@pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction")
 def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_runs, profile, evidence) -> None:
     the_claim = claim("trans.feature_extraction")

@@ -358,6 +358,12 @@ def pretrained_classifier(base: str, size: int, augment: bool = False, fine_tune
     return keras.Model(inputs, outputs, name=f"{base}_classifier")
 
 
+def conv_base_of(model: keras.Model) -> keras.Model:
+    """The pretrained base inside a pretrained_classifier model: its one layer that is a model itself."""
+    (base,) = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    return base
+
+
 def block_convnet(classes: int = 10, frozen_blocks: int = 0) -> keras.Model:
     """Three conv blocks under a small head, for Fashion-MNIST (trans.generic_lower_layers).
 

@@ -69,3 +69,4 @@ def test_freeze_check_sees_a_base_left_trainable() -> None:
     model.compile(optimizer=keras.optimizers.RMSprop(2e-5), loss="binary_crossentropy")
     model.fit(np.random.default_rng(0).random((8, 32, 32, 3), dtype=np.float32), np.arange(8) % 2, epochs=1, verbose=0)
     assert len(changed_tensors(before, base.get_weights())) == 26  # every kernel and bias of the 13 convs
+
