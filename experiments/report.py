@@ -42,9 +42,12 @@ def show(value: Any) -> str:
     return str(value)
 
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"  # the checkout's templates/, beside experiments/
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("experiments", "templates"),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
