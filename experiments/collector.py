@@ -18,7 +18,8 @@ import pytest
 
 from experiments import environment, history
 from experiments.profiles import Profile
-from experiments.report import render, render_index
+from experiments.findings import reference_path
+from experiments.report import ResultsError, load, render, render_index
 from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
 from experiments.termination import stopped_by
 
@@ -114,6 +115,7 @@ class Collector:
         past = history.load(self.directory)
         before = history.previous_run(past, summary["profile"])
         self.results["changes"] = history.changes(before, summary) if before else None
+        self.results["since_reference"] = _since_reference(summary)
 
         page = render(self.results)
         self.run_dir = self._new_run_dir(self.results["run"]["id"])
@@ -164,6 +166,18 @@ class Collector:
                     f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}",
                     red=True, bold=True,
                 )
+
+
+def _since_reference(summary: dict[str, Any]) -> dict[str, Any] | None:
+    """What changed against the committed reference run of the same profile (reports/reference/), if there is one."""
+    path = reference_path(summary["profile"])
+    if not path.is_file():
+        return None
+    try:
+        reference = load(path)
+    except ResultsError:
+        return None  # a reference of another schema says nothing about this run
+    return history.changes(history.summarise(reference), summary)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -63,6 +63,7 @@ def render(results: Mapping[str, Any]) -> str:
     return _environment().get_template("report.html.j2").render(
         run=results["run"],
         changes=results.get("changes"),
+        since_reference=results.get("since_reference"),
         claims=claims,
         sections=[
             {"name": name, "counts": verdict_counts(entries), "claims": entries}

@@ -1,0 +1,37 @@
+"""FINDINGS.md is exactly what the findings command makes of the committed reference run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from experiments import findings
+from experiments.report import load
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = "reports/reference/smoke.json"
+
+
+def test_the_committed_findings_are_generated_from_the_committed_reference():
+    expected = findings.page(load(ROOT / REFERENCE), REFERENCE)
+    assert (ROOT / "FINDINGS.md").read_text(encoding="utf-8") == expected, (
+        f"FINDINGS.md is stale: regenerate it with `python -m experiments.findings page {REFERENCE} > FINDINGS.md`")
+
+
+def test_the_reference_keeps_no_figure_bytes_and_every_claim():
+    reference = load(ROOT / REFERENCE)
+    assert all("png_base64" not in f for c in reference["claims"] for f in c["figures"])
+    assert reference["run"]["profile"] == "smoke" and not reference["run"]["incomplete"]
+    assert {c["verdict"] for c in reference["claims"]} - {"not_encoded"}, "the reference checked no claim"
+    assert not [c["id"] for c in reference["claims"] if c["verdict"] in ("error", "not_encoded")]
+
+
+def test_keep_writes_the_reference_of_the_runs_profile(tmp_path, monkeypatch):
+    monkeypatch.setattr(findings, "REFERENCE_DIR", tmp_path / "reference")
+    run = tmp_path / "results.json"
+    run.write_text((ROOT / REFERENCE).read_text(encoding="utf-8"), encoding="utf-8")
+    assert findings.main(["keep", str(run)]) == 0
+    assert load(tmp_path / "reference" / "smoke.json") == load(ROOT / REFERENCE)
+    with pytest.raises(SystemExit):
+        findings.main(["page"])
