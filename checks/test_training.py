@@ -44,7 +44,8 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -
         test.append(model.evaluate(x_test, y_test, verbose=0)[1])
     judgements = [
         evidence.judge("validation accuracy", val, bands["validation accuracy"], book["val_accuracy"]),
-        evidence.judge("test accuracy", test, bands["test accuracy"], book["test_accuracy"]),
+        evidence.judge("test accuracy", test, bands["test accuracy"], book["test_accuracy"],
+                       headline=("HG 8", "the Fashion-MNIST CNN, test accuracy")),
         evidence.judge("epochs run", [r.epochs_run for r in hg_runs], bands["epochs run"], book["epochs_run"]),
     ]
     evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], 9)
@@ -177,6 +178,7 @@ def test_mnist_convnet(mnist_arrays, seeds, run_cache, progress, evidence) -> No
     evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
                        "categorical_crossentropy: the same loss, without the conversion.")
     judgement = evidence.judge("test accuracy", [r.history["val_accuracy"][-1] for r in runs],
-                               the_claim.bands["test accuracy"], the_claim.numbers["test_accuracy"])
+                               the_claim.bands["test accuracy"], the_claim.numbers["test_accuracy"],
+                               headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
     record_provenance(evidence, runs)
     assert not judgement.fails, f"train.dlwp1.mnist: {judgement.describe()} — book: {the_claim.book}"

@@ -45,18 +45,25 @@ class Evidence:
     departures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def measure(self, quantity: str, value: Any, book: Any = None) -> Any:
-        """Record a measured quantity beside the book's number for it; returns ``value``."""
-        self.measured.append({"quantity": quantity, "value": jsonable(value), "book": jsonable(book)})
+    def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, str] | None = None) -> Any:
+        """Record a measured quantity beside the book's number for it; returns ``value``.
+
+        ``headline``: (chapter, stage) for a number the report leads with, per seed in ``value``.
+        """
+        entry = {"quantity": quantity, "value": jsonable(value), "book": jsonable(book)}
+        if headline is not None:
+            entry["headline"] = list(headline)
+        self.measured.append(entry)
         return value
 
-    def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None) -> Judgement:
+    def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None,
+              headline: tuple[str, str] | None = None) -> Judgement:
         """Judge ``per_seed`` against ``band`` at this run's confidence, and record it."""
         judgement = judge(statistic, per_seed, band, self.confidence)
-        self.judged(judgement, book)
+        self.judged(judgement, book, headline)
         return judgement
 
-    def judged(self, judgement: Judgement, book: Any = None) -> str:
+    def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, str] | None = None) -> str:
         """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it."""
         outcome = judgement.outcome
         self.measured.append({
@@ -76,6 +83,7 @@ class Evidence:
             "outcome": outcome,
             "seeds_to_settle": judgement.seeds_to_settle if outcome == "inconclusive" else None,
             "explanation": judgement.explain(),
+            **({"headline": list(headline)} if headline is not None else {}),
         })
         return outcome
 

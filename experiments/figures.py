@@ -82,3 +82,21 @@ def curves_by_variant(runs: dict[str, list[dict[str, list[float]]]], metric: str
     axis.set_ylabel(metric.replace("_", " "))
     axis.legend(fontsize=7)
     return figure
+
+
+def chapter_arc(stages: list[str], per_seed: list[list[float]], book: list[float], title: str) -> Figure:
+    """A chapter's progression: each stage's seeds as points and their mean as a bar, the book's number as a mark."""
+    figure = new_figure(6.4, 3.0)
+    axis = figure.subplots()
+    positions = np.arange(len(stages))
+    axis.bar(positions, [np.mean(values) for values in per_seed], 0.55, color="C0", alpha=0.35, label="here: mean")
+    for position, values in zip(positions, per_seed):
+        axis.scatter(np.full(len(values), position), values, color="C0", s=14, zorder=3)
+    axis.scatter(positions, book, marker="_", s=900, linewidths=2.5, color="C3", zorder=4, label="book")
+    axis.set_xticks(positions, stages, fontsize=8)
+    low = min(min(min(v) for v in per_seed), min(book))
+    axis.set_ylim(max(0.0, low - 0.05), 1.0)
+    axis.set_ylabel("accuracy")
+    axis.set_title(title, fontsize=9)
+    axis.legend(fontsize=7, loc="lower right")
+    return figure

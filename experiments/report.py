@@ -55,8 +55,39 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+ARC_CHAPTER = "DLwP1 5"  # the chapter whose progression, scratch to fine-tuning, the report draws first
+
+
+def headline(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The numbers the report leads with, in catalogue order: chapter, stage, book, every seed, the claim's verdict."""
+    rows = []
+    for claim in claims:
+        for m in claim["measured"]:
+            if "headline" not in m:
+                continue
+            values = m["per_seed"] if "per_seed" in m else m["value"]
+            values = values if isinstance(values, list) else [values]
+            mean = sum(values) / len(values)
+            spread = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0.0
+            rows.append({"chapter": m["headline"][0], "stage": m["headline"][1], "claim": claim["id"],
+                         "verdict": claim["verdict"], "book": m["book"], "per_seed": values, "mean": mean,
+                         "spread": spread})
+    return rows
+
+
+def arc_figure(rows: list[Mapping[str, Any]]) -> str | None:
+    """The chapter-5 arc as a base64 PNG, or None when this run did not measure it."""
+    stages = [r for r in rows if r["chapter"] == ARC_CHAPTER]
+    if not stages:
+        return None
+    figure = figures.chapter_arc([r["stage"] for r in stages], [r["per_seed"] for r in stages],
+                                 [r["book"] for r in stages], f"{ARC_CHAPTER}: test accuracy, every seed, beside the book")
+    return base64.b64encode(figures.png_bytes(figure)).decode("ascii")
+
+
 def render(results: Mapping[str, Any]) -> str:
     claims = results["claims"]
+    rows = headline(claims)
     sections: dict[str, list] = {}
     for entry in claims:
         sections.setdefault(entry["section"], []).append(entry)
@@ -64,6 +95,8 @@ def render(results: Mapping[str, Any]) -> str:
         run=results["run"],
         changes=results.get("changes"),
         since_reference=results.get("since_reference"),
+        headline=rows,
+        arc_png=arc_figure(rows),
         claims=claims,
         sections=[
             {"name": name, "counts": verdict_counts(entries), "claims": entries}

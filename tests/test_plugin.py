@@ -390,3 +390,23 @@ def test_a_claim_that_weakens_to_inconclusive_is_flagged_not_failed(pytester: py
     result.stdout.fnmatch_lines(["WEAKENING pool.no_pool_is_worse: reproduced in run *, inconclusive now*"])
     assert results_of(pytester)["changes"]["flipped"] == [
         {"id": "pool.no_pool_is_worse", "before": "reproduced", "after": "inconclusive"}]
+
+
+STORY = '''
+import pytest
+
+@pytest.mark.claim("trans.fine_tuning")
+def test_the_arc(evidence):
+    for stage, seeds, book in (("from scratch", [0.70, 0.72, 0.71], 0.724), ("fine-tuning", [0.95, 0.96, 0.94], 0.968)):
+        evidence.measure(f"test accuracy, {stage}, per seed", seeds, book, headline=("DLwP1 5", stage))
+'''
+
+
+def test_the_report_leads_with_the_headline_and_the_arc(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_story=STORY)
+    pytester.runpytest("-p", "no:cacheprovider")
+    page = (pytester.path / "reports" / "latest" / "report.html").read_text()
+    headline, summary = page.index('id="headline"'), page.index('id="summary"')
+    assert headline < summary and page.index('alt="The chapter-5 arc: book against measured"') < summary
+    assert "0.710 ± 0.010" in page[headline:summary] and "0.968" in page[headline:summary]
