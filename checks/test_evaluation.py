@@ -1,4 +1,4 @@
-"""Section 4, evaluating and feeding a small model: K-fold validation (DLwP1 3.7) and standardisation (4.3).
+"""Section 4, evaluating and feeding a small model: K-fold validation (DLwP1 3.7) and standardisation (DLwP1 4.3).
 
 The book's example is Boston housing (506 houses, 13 features), downloaded by
 keras.datasets. The stand-in, available offline, is scikit-learn's diabetes

@@ -9,7 +9,7 @@ The stand-in, available offline, keeps what makes IMDB overfit: a binary task
 with far more weights than examples. Fashion-MNIST's two classes most often
 confused for each other, T-shirt/top against shirt, 1,000 training images (a
 fixed stratified sample), validated on the 2,000 test images of the two
-classes, as 4.4 validates on IMDB's test set. The network, optimiser (RMSprop,
+classes, as DLwP1 4.4 validates on IMDB's test set. The network, optimiser (RMSprop,
 its default rate) and loss are the book's; the input is 784 pixels.
 """
 
@@ -69,9 +69,9 @@ def record_stand_in(evidence) -> None:
     )
     evidence.departure(
         f"Batch {BATCH_SIZE}, not 512, so that an epoch holds as many steps as the book's (50 against 49); {EPOCHS} "
-        "epochs, not 20: in first runs (seed 0, 20 epochs) the original network's validation loss turned near epoch 9, "
-        "not 3, and 20 epochs showed little of the rise. 60 keep the book's ratio of run length to turning epoch. "
-        "The bands were fixed before those runs and are unchanged."
+        "epochs, not 20: on this stand-in the original network's validation loss turns about three times later than "
+        "the book's, so 20 epochs would show little of the rise; 60 keep the book's ratio of run length to turning "
+        "epoch. The bands were fixed before the first run and are unchanged."
     )
 
 

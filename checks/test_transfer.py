@@ -111,7 +111,7 @@ def record_base(evidence, profile) -> None:
     if profile.transfer_base != "vgg16":
         evidence.departure(
             f"{BASE_NAMES[profile.transfer_base]} instead of VGG16, whose 58 MB of ImageNet weights cannot be "
-            f"downloaded offline: a real ImageNet-pretrained base with 218,544 parameters instead of 14.7 million, "
+            f"downloaded offline: a real ImageNet-pretrained base with 218,544 parameters instead of 14,714,688, "
             f"{profile.transfer_size}×{profile.transfer_size} inputs (not 150×150, to keep the section within its CPU "
             f"budget) scaled to [-1, 1] as MobileNet was trained, and "
             f"the top block it fine-tunes is its last stage (depthwise-separable blocks 12–13) instead of block5."
@@ -272,13 +272,12 @@ def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_r
 
 
 AUGMENTED_EXTRACTION_WITH_MOBILENET = (
-    "Half of the claim does not reproduce with the offline base: augmentation cuts the overfitting (training − "
-    "validation gap 0.12 smaller than fast extraction's, seeds 0–2) but validation accuracy over the last 5 epochs "
-    "stays 2.0 points below fast extraction's (0.822 against 0.842), where the book gains 6. The curve gained only "
-    "0.5 points over its last 10 epochs, so the 30-epoch budget (the book's: 100) does not obviously account for it, "
-    "and at 128 px it stayed below as well (0.891 against 0.898); the likely difference is the base, MobileNet "
-    "(alpha 0.25, 218,544 parameters, 96 px) for VGG16 (14.7 million, 150 px). The full profile judges the claim "
-    "with VGG16 and 100 epochs, without this mark."
+    "Half of the claim does not reproduce with the offline base: augmentation cuts the overfitting, but validation "
+    "accuracy over the last 5 epochs stays below fast extraction's, where the book gains 6 points. The curve is "
+    "nearly flat over its last epochs, so the shorter budget does not obviously account for it, and a larger input "
+    "size left it below as well; the likely difference is the base, MobileNet (alpha 0.25, a sixtieth of VGG16's "
+    "parameters, at 96 px) for VGG16 at 150 px. The full profile judges the claim with VGG16 and 100 epochs, "
+    "without this mark."
 )
 
 
@@ -369,7 +368,7 @@ def tft_runs(profile, seeds, run_cache, progress, request) -> tuple[list[Run], l
     """(frozen stage, fine-tuning stage) per seed, at a profile that runs the tutorial's MobileNetV2."""
     if not profile.tutorial_mobilenet_v2:
         pytest.skip(f"the {profile.name} profile does not run the tutorial's MobileNetV2: its ImageNet weights are "
-                    "not among the offline data, and its 2.3 million parameters at 160 px would take the CPU many "
+                    "not among the offline data, and its 2,257,984 parameters at 160 px would take the CPU many "
                     "minutes; the full profile runs it")
     photographs = request.getfixturevalue("cats_vs_dogs_for_tft")
     arrays = train_and_validation(photographs)
