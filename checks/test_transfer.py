@@ -334,16 +334,17 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_r
     x_scratch, y_scratch = cats_vs_dogs["test"]
     fast, features = fast_extraction["ImageNet"]
     x_features, y_features = features["test"]
-    approaches = {
-        "from scratch": ([accuracy_on(r.model(), x_scratch, y_scratch) for r in plain_runs],
-                         claim("over.small_data").numbers["final_val_accuracy"]),
+    approaches = {  # stage → (test accuracy per seed, the claim it illustrates, the book's number there)
+        "from scratch": ([accuracy_on(r.model(), x_scratch, y_scratch) for r in plain_runs], "over.small_data",
+                         "final_val_accuracy"),
         "fast feature extraction": ([accuracy_on(r.model(), x_features, y_features) for r in fast],
-                                    claim("trans.feature_extraction").numbers["val_accuracy"]),
-        "extraction with augmentation": (frozen, claim("trans.feature_extraction_aug").numbers["val_accuracy"]),
-        "fine-tuning": (tuned, the_claim.numbers["test_accuracy"]),
+                                    "trans.feature_extraction", "val_accuracy"),
+        "extraction with augmentation": (frozen, "trans.feature_extraction_aug", "val_accuracy"),
+        "fine-tuning": (tuned, "trans.fine_tuning", "test_accuracy"),
     }
-    for name, (per_seed, book) in approaches.items():
-        evidence.measure(f"test accuracy, {name}, per seed", per_seed, book, headline=("DLwP1 5", name))
+    for name, (per_seed, claim_id, number) in approaches.items():
+        evidence.measure(f"test accuracy, {name}, per seed", per_seed, claim(claim_id).numbers[number],
+                         headline=("DLwP1 5", name, claim_id))
     evidence.figure("Fine-tuning the top block",
                     figures.training_curves({f"seed {r.spec.seed}": r.history for r in fine_tuned_runs}),
                     "Continuing from the augmented extraction model with the top block unfrozen, RMSprop(1e-5).")

@@ -45,10 +45,11 @@ class Evidence:
     departures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, str] | None = None) -> Any:
+    def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, ...] | None = None) -> Any:
         """Record a measured quantity beside the book's number for it; returns ``value``.
 
-        ``headline``: (chapter, stage) for a number the report leads with, per seed in ``value``.
+        ``headline``: (chapter, stage[, the claim it illustrates, when not this one]) for a number the report
+        leads with, per seed in ``value``.
         """
         entry = {"quantity": quantity, "value": jsonable(value), "book": jsonable(book)}
         if headline is not None:
@@ -57,13 +58,13 @@ class Evidence:
         return value
 
     def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None,
-              headline: tuple[str, str] | None = None) -> Judgement:
+              headline: tuple[str, ...] | None = None) -> Judgement:
         """Judge ``per_seed`` against ``band`` at this run's confidence, and record it."""
         judgement = judge(statistic, per_seed, band, self.confidence)
         self.judged(judgement, book, headline)
         return judgement
 
-    def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, str] | None = None) -> str:
+    def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, ...] | None = None) -> str:
         """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it."""
         outcome = judgement.outcome
         self.measured.append({

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -93,10 +94,10 @@ def chapter_arc(stages: list[str], per_seed: list[list[float]], book: list[float
     for position, values in zip(positions, per_seed):
         axis.scatter(np.full(len(values), position), values, color="C0", s=14, zorder=3)
     axis.scatter(positions, book, marker="_", s=900, linewidths=2.5, color="C3", zorder=4, label="book")
-    axis.set_xticks(positions, stages, fontsize=8)
+    axis.set_xticks(positions, [textwrap.fill(stage, 16) for stage in stages], fontsize=8)
     low = min(min(min(v) for v in per_seed), min(book))
     axis.set_ylim(max(0.0, low - 0.05), 1.0)
     axis.set_ylabel("accuracy")
     axis.set_title(title, fontsize=9)
-    axis.legend(fontsize=7, loc="lower right")
+    axis.legend(fontsize=7, loc="upper left")
     return figure

@@ -60,17 +60,19 @@ ARC_CHAPTER = "DLwP1 5"  # the chapter whose progression, scratch to fine-tuning
 
 def headline(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The numbers the report leads with, in catalogue order: chapter, stage, book, every seed, the claim's verdict."""
+    verdicts = {claim["id"]: claim["verdict"] for claim in claims}
     rows = []
     for claim in claims:
         for m in claim["measured"]:
             if "headline" not in m:
                 continue
+            illustrated = m["headline"][2] if len(m["headline"]) > 2 else claim["id"]
             values = m["per_seed"] if "per_seed" in m else m["value"]
             values = values if isinstance(values, list) else [values]
             mean = sum(values) / len(values)
             spread = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0.0
-            rows.append({"chapter": m["headline"][0], "stage": m["headline"][1], "claim": claim["id"],
-                         "verdict": claim["verdict"], "book": m["book"], "per_seed": values, "mean": mean,
+            rows.append({"chapter": m["headline"][0], "stage": m["headline"][1], "claim": illustrated,
+                         "verdict": verdicts[illustrated], "book": m["book"], "per_seed": values, "mean": mean,
                          "spread": spread})
     return rows
 
