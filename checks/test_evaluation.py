@@ -77,11 +77,10 @@ def record_stand_in(evidence) -> None:
 @pytest.mark.claim("over.kfold")
 def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
     the_claim = claim("over.kfold")
-    (statistic,) = the_claim.bands
     hold_out = fold_maes[:, 0]  # the first fold alone: a 25% hold-out split of the shuffled data
     k_fold = fold_maes.mean(axis=1)
     ratio = float(np.std(k_fold, ddof=1) / np.std(hold_out, ddof=1))
-    failed = evidence.judge_bands(the_claim, {statistic: [ratio]})
+    failed = evidence.judge_bands(the_claim, {"spread_ratio": [ratio]})
     evidence.measure(f"hold-out MAE over {RESHUFFLES} reshuffles", hold_out.round(2))
     evidence.measure(f"{FOLDS}-fold mean MAE over the same reshuffles", k_fold.round(2))
     evidence.measure("fold MAEs of the first reshuffle (min, max, mean)",
@@ -106,7 +105,6 @@ def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
 @pytest.mark.claim("over.normalisation")
 def test_standardised_features_train_better(diabetes, seeds, run_cache, progress, evidence) -> None:
     the_claim = claim("over.normalisation")
-    (statistic,) = the_claim.bands
     x, y = diabetes
     train_index, val_index = next(KFold(FOLDS, shuffle=True, random_state=0).split(x))
     maes = {
@@ -115,7 +113,7 @@ def test_standardised_features_train_better(diabetes, seeds, run_cache, progress
                                               seed, run_cache, progress)) for seed in seeds]
         for label, standardise in (("standardised", True), ("raw", False))
     }
-    failed = evidence.judge_bands(the_claim, {statistic: np.divide(maes["raw"], maes["standardised"])})
+    failed = evidence.judge_bands(the_claim, {"mae_ratio": np.divide(maes["raw"], maes["standardised"])})
     for label, values in maes.items():
         evidence.measure(f"validation MAE, {label} features, per seed", np.round(values, 2))
     evidence.measure("feature ranges (min, max)", np.stack([x.min(axis=0), x.max(axis=0)], axis=1).round(1))

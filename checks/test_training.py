@@ -34,7 +34,7 @@ def record_provenance(evidence, runs) -> None:
 @pytest.mark.claim("train.hg.fashion_accuracy")
 def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -> None:
     the_claim = claim("train.hg.fashion_accuracy")
-    book, bands = the_claim.numbers, the_claim.bands
+    book = the_claim.numbers
     x_test, y_test = fashion_test
     val, test = [], []
     for run in hg_runs:
@@ -43,10 +43,10 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -
         val.append(model.evaluate(fashion_book_split.x_val, fashion_book_split.y_val, verbose=0)[1])
         test.append(model.evaluate(x_test, y_test, verbose=0)[1])
     judgements = [
-        evidence.judge("validation accuracy", val, bands["validation accuracy"], book["val_accuracy"]),
-        evidence.judge("test accuracy", test, bands["test accuracy"], book["test_accuracy"],
-                       headline=("HG 8", "the Fashion-MNIST CNN, test accuracy")),
-        evidence.judge("epochs run", [r.epochs_run for r in hg_runs], bands["epochs run"], book["epochs_run"]),
+        evidence.judge_band(the_claim, "val_accuracy", val, book["val_accuracy"]),
+        evidence.judge_band(the_claim, "test_accuracy", test, book["test_accuracy"],
+                            headline=("HG 8", "the Fashion-MNIST CNN, test accuracy")),
+        evidence.judge_band(the_claim, "epochs_run", [r.epochs_run for r in hg_runs], book["epochs_run"]),
     ]
     evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], 9)
     evidence.figure(
@@ -96,20 +96,20 @@ def ks_distance_to_uniform(values: np.ndarray, bound: float) -> float:
 @pytest.mark.claim("train.hg.weights_spread")
 def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
     the_claim = claim("train.hg.weights_spread")
-    names = list(the_claim.bands)
-    per_seed = {name: [] for name in names}
+    per_seed = {band_id: [] for band_id in the_claim.bands}
     for run in hg_runs:
         untrained = keras.ops.convert_to_numpy(run.model("initial").layers[0].kernel)  # (3, 3, 1, 32)
         trained = keras.ops.convert_to_numpy(run.model().layers[0].kernel)
         bound = glorot_bound(untrained)
-        for name, value in zip(names, (np.abs(untrained).max() / bound, ks_distance_to_uniform(untrained, bound),
-                                       trained.std() / untrained.std(), trained.std())):
-            per_seed[name].append(value)
+        per_seed["untrained_within_bound"].append(np.abs(untrained).max() / bound)
+        per_seed["untrained_uniform"].append(ks_distance_to_uniform(untrained, bound))
+        per_seed["spread_ratio"].append(trained.std() / untrained.std())
+        per_seed["trained_std"].append(trained.std())
         evidence.measure(f"seed {run.spec.seed}: untrained mean, std", [untrained.mean(), untrained.std()],
                          [-0.0008, the_claim.numbers["untrained_std"]])
         evidence.measure(f"seed {run.spec.seed}: trained mean, std", [trained.mean(), trained.std()],
                          [-0.038, the_claim.numbers["trained_std"]])
-    judgements = [evidence.judge(name, per_seed[name], the_claim.bands[name]) for name in names]
+    judgements = [evidence.judge_band(the_claim, band_id, values) for band_id, values in per_seed.items()]
 
     first = hg_runs[0]
     untrained = keras.ops.convert_to_numpy(first.model("initial").layers[0].kernel)
@@ -177,8 +177,8 @@ def test_mnist_convnet(mnist_arrays, seeds, run_cache, progress, evidence) -> No
     ]
     evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
                        "categorical_crossentropy: the same loss, without the conversion.")
-    judgement = evidence.judge("test accuracy", [r.history["val_accuracy"][-1] for r in runs],
-                               the_claim.bands["test accuracy"], the_claim.numbers["test_accuracy"],
-                               headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
+    judgement = evidence.judge_band(the_claim, "test_accuracy", [r.history["val_accuracy"][-1] for r in runs],
+                                    the_claim.numbers["test_accuracy"],
+                                    headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
     record_provenance(evidence, runs)
     assert not judgement.fails, f"train.dlwp1.mnist: {judgement.describe()} — book: {the_claim.book}"

@@ -51,10 +51,9 @@ def sparsity_by_layer(runs, images: np.ndarray, evidence, label: str) -> tuple[d
 @pytest.mark.claim("vis.sparsity")
 def test_sparsity_grows_with_depth(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split, evidence) -> None:
     the_claim = claim("vis.sparsity")
-    first_name, growth_name = the_claim.bands
     blank, zeros = sparsity_by_layer(plain_runs, cats_vs_dogs["validation"][0][:SPARSITY_IMAGES], evidence, "")
-    failed = evidence.judge_bands(the_claim, {first_name: [b[0] for b in blank.values()],
-                                              growth_name: [b[-1] - b[0] for b in blank.values()]})
+    failed = evidence.judge_bands(the_claim, {"first_blank": [b[0] for b in blank.values()],
+                                              "blank_growth": [b[-1] - b[0] for b in blank.values()]})
     mean_blank = np.mean(list(blank.values()), axis=0)
     mean_zeros = np.mean(list(zeros.values()), axis=0)
     evidence.measure("blank channels per conv layer, mean over seeds", mean_blank.round(3).tolist())
@@ -95,13 +94,12 @@ def first_kernels(model) -> np.ndarray:
 ))
 def test_trained_kernels_have_structure(hg_runs, evidence) -> None:
     the_claim = claim("vis.trained_filters")
-    trained_name, difference_name = the_claim.bands
     shares = {"trained": [], "untrained": []}
     for run in hg_runs:
         for state, weights in (("trained", "final"), ("untrained", "initial")):
             shares[state].append(float(np.mean(probes.arranged(first_kernels(run.model(weights))))))
-    failed = evidence.judge_bands(the_claim, {trained_name: shares["trained"],
-                                              difference_name: np.subtract(shares["trained"], shares["untrained"])})
+    failed = evidence.judge_bands(the_claim, {"trained_share": shares["trained"],
+                                              "share_gain": np.subtract(shares["trained"], shares["untrained"])})
     evidence.measure("share of untrained kernels with a spatial arrangement, per seed (10% expected by chance)",
                      shares["untrained"])
     first = hg_runs[0]
@@ -154,7 +152,7 @@ def gradcam_overlays(canvases: np.ndarray, heatmaps: np.ndarray, boxes: np.ndarr
 @pytest.mark.claim("vis.gradcam")
 def test_gradcam_falls_on_the_object(canvas_runs, canvases, evidence) -> None:
     the_claim = claim("vis.gradcam")
-    (statistic, band), = the_claim.bands.items()
+    band = the_claim.bands["inside_box"]
     _, (x_test, y_test, boxes) = canvases
     shares, chance, accuracy = [], [], []
     for run in canvas_runs:
@@ -164,8 +162,8 @@ def test_gradcam_falls_on_the_object(canvas_runs, canvases, evidence) -> None:
         # The control: heatmaps that know nothing of the image, in Grad-CAM's place.
         noise = np.random.default_rng(run.spec.seed).random(heatmaps.shape)
         chance.append(float(np.mean(share_inside(noise, boxes, CANVAS))))
-    judgement = evidence.judge(statistic, shares, band)
-    control = judge(statistic, chance, band, evidence.confidence)
+    judgement = evidence.judge_band(the_claim, "inside_box", shares)
+    control = judge(band.label, chance, band, evidence.confidence)
     evidence.measure("the same share for random heatmaps in place of Grad-CAM (a control that must fail the band), "
                      "per seed", chance)
     evidence.measure("test accuracy on the canvases, per seed", accuracy)
@@ -251,8 +249,7 @@ def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evide
 
 def judge_ascent(evidence, excited: list[float], entropy_gain: list[float]) -> list[str]:
     the_claim = claim("vis.filters")
-    excited_name, entropy_name = the_claim.bands
-    return evidence.judge_bands(the_claim, {excited_name: excited, entropy_name: entropy_gain})
+    return evidence.judge_bands(the_claim, {"excited_share": excited, "entropy_gain": entropy_gain})
 
 
 ASCENT_FROM_GREY = (
@@ -332,12 +329,11 @@ def distillation_by_layer(runs, fit: tuple[np.ndarray, np.ndarray], test: tuple[
 def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
                                                        evidence) -> None:
     the_claim = claim("vis.activations")
-    first_name, drop_name, probe_name = the_claim.bands
     x_val = cats_vs_dogs["validation"][0]
     picture, label = distillation_by_layer(plain_runs, cats_vs_dogs["train"], cats_vs_dogs["validation"], evidence, "")
-    failed = evidence.judge_bands(the_claim, {first_name: [r2[0] for r2 in picture.values()],
-                                              drop_name: [r2[-1] - r2[0] for r2 in picture.values()],
-                                              probe_name: [acc[-1] - acc[0] for acc in label.values()]})
+    failed = evidence.judge_bands(the_claim, {"first_r2": [r2[0] for r2 in picture.values()],
+                                              "r2_drop": [r2[-1] - r2[0] for r2 in picture.values()],
+                                              "probe_gain": [acc[-1] - acc[0] for acc in label.values()]})
 
     first = plain_runs[0]
     maps = [layer[0] for layer in probes.conv_activations(first.model(), x_val[:1])]

@@ -60,8 +60,13 @@ class Claim:
     source: str  # where it was printed: book, section, [O]utput/[P]rose/[C]ode/[X] arithmetic
     book: str  # the source's number, as a person reads it
     numbers: Mapping[str, Any] = field(default_factory=dict)  # the same, for a check
-    bands: Mapping[str, Band] = field(default_factory=dict)  # stochastic: statistic → band of its mean over seeds
+    bands: Mapping[str, Band] = field(default_factory=dict)  # stochastic: band id → band of a statistic's mean
     band_reason: str = ""  # why those bands: fixed before any run, with the book's numbers in view
+
+    def __post_init__(self) -> None:
+        unlabelled = [band_id for band_id, band in self.bands.items() if not band.label]
+        if unlabelled:
+            raise ValueError(f"{self.id}: bands {unlabelled} need the statistic's words as their label")
 
     @property
     def section(self) -> str:
@@ -73,7 +78,7 @@ class Claim:
             return "exact match"
         if self.kind == "property":
             return "holds on every generated example"
-        stated = "; ".join(f"{statistic} {band}" for statistic, band in self.bands.items())
+        stated = "; ".join(f"{band.label} {band}" for band in self.bands.values())
         return f"{stated} (mean over seeds). {self.band_reason}".strip() if stated else ""
 
     @property
@@ -410,9 +415,9 @@ _TRAINING = (
         book="val 0.9207 (best epoch 9 of 11), 0.9234 (notes); test 0.9124",
         numbers={"val_accuracy": (0.9207, 0.9234), "test_accuracy": 0.9124, "epochs_run": 11, "max_epochs": 20},
         bands={
-            "validation accuracy": Band(0.910, 0.935),
-            "test accuracy": Band(0.900, 0.925),
-            "epochs run": Band(high=19),
+            "val_accuracy": Band(0.910, 0.935, label="validation accuracy"),
+            "test_accuracy": Band(0.900, 0.925, label="test accuracy"),
+            "epochs_run": Band(high=19, label="epochs run"),
         },
         band_reason=(
             "The book printed two runs 0.3 points apart; seeds and today's kernels move such a "
@@ -438,11 +443,12 @@ _TRAINING = (
         book="trained −0.038/0.275; untrained −0.0008/0.083",
         numbers={"untrained_std": 0.083, "trained_std": 0.275, "trained_std_notes": 0.23},
         bands={
-            "untrained: largest |w| / Glorot bound √(6/(fan_in+fan_out))": Band(
+            "untrained_within_bound": Band(label="untrained: largest |w| / Glorot bound √(6/(fan_in+fan_out))",
                 high=1.0, exact="Glorot's uniform initialiser draws inside its bound on every seed"),
-            "untrained: Kolmogorov–Smirnov distance to U(−bound, bound)": Band(high=0.096),
-            "trained std / untrained std": Band(low=2.0),
-            "trained std": Band(0.18, 0.35),
+            "untrained_uniform": Band(high=0.096,
+                                      label="untrained: Kolmogorov–Smirnov distance to U(−bound, bound)"),
+            "spread_ratio": Band(low=2.0, label="trained std / untrained std"),
+            "trained_std": Band(0.18, 0.35, label="trained std"),
         },
         band_reason=(
             "Glorot-uniform draws every weight from U(−b, b): none may exceed b, and 0.096 is the "
@@ -469,7 +475,7 @@ _TRAINING = (
         source="DLwP1 5.1 [O][P]",
         book="printed 0.9913; prose 99.3%",
         numbers={"test_accuracy": 0.9913},
-        bands={"test accuracy": Band(0.985, 0.995)},
+        bands={"test_accuracy": Band(0.985, 0.995, label="test accuracy")},
         band_reason="The printed 0.9913 and the prose's 99.3% both sit well inside ±0.5 points of 0.99.",
     ),
 )
@@ -487,10 +493,10 @@ _OVERFITTING = (
         book="val 70–72% (printed 0.7240 final, 0.7310 best); min val loss ≈ epoch 5 of 30",
         numbers={"final_val_accuracy": 0.7240, "best_val_accuracy": 0.7310, "min_val_loss_epoch": 5, "epochs": 30},
         bands={
-            "final training accuracy": Band(low=0.90),
-            "final training − validation accuracy": Band(low=0.15),
-            "epoch of minimum validation loss / epochs run": Band(high=0.5),
-            "final − minimum validation loss": Band(low=0.05),
+            "train_accuracy": Band(low=0.90, label="final training accuracy"),
+            "gap": Band(low=0.15, label="final training − validation accuracy"),
+            "best_epoch_share": Band(high=0.5, label="epoch of minimum validation loss / epochs run"),
+            "val_loss_rise": Band(low=0.05, label="final − minimum validation loss"),
         },
         band_reason=(
             "The book's curves end near 100% training and 72% validation accuracy (a gap near 0.28) with "
@@ -510,9 +516,9 @@ _OVERFITTING = (
         book="82% prose (printed 0.8439 at epoch 100), \"a 15% relative improvement\"; DLwP2: 69.5% → 83.5% test",
         numbers={"val_accuracy": 0.82, "printed_val_accuracy": 0.8439},
         bands={
-            "train − validation gap: plain minus augmented": Band(low=0.10),
-            "epoch of minimum validation loss: augmented minus plain": Band(low=5),
-            "validation accuracy (last 5 epochs): augmented minus plain": Band(low=0.02),
+            "gap_cut": Band(low=0.10, label="train − validation gap: plain minus augmented"),
+            "later_best_epoch": Band(low=5, label="epoch of minimum validation loss: augmented minus plain"),
+            "accuracy_gain": Band(low=0.02, label="validation accuracy (last 5 epochs): augmented minus plain"),
         },
         band_reason=(
             "In the book the plain model's gap near 0.28 all but closes with augmentation and dropout, its "
@@ -536,9 +542,9 @@ _OVERFITTING = (
         book="IMDB: min val loss at epoch 3 (16-16), 6 (4-4), 2 (512-512)",
         numbers={"min_val_loss_epoch": {"4-4": 6, "16-16": 3, "512-512": 2}},
         bands={
-            "epoch of minimum validation loss: 4-4 minus 16-16": Band(low=1),
-            "epoch of minimum validation loss: 16-16 minus 512-512": Band(low=0.5),
-            "final validation loss: 512-512 minus 16-16": Band(low=0.0),
+            "smaller_turns_later": Band(low=1, label="epoch of minimum validation loss: 4-4 minus 16-16"),
+            "larger_turns_earlier": Band(low=0.5, label="epoch of minimum validation loss: 16-16 minus 512-512"),
+            "larger_ends_worse": Band(low=0.0, label="final validation loss: 512-512 minus 16-16"),
         },
         band_reason=(
             "The book's minima fall at epochs 6, 3 and 2: the smaller network turns at least an epoch later "
@@ -553,7 +559,7 @@ _OVERFITTING = (
         source="DLwP1 4.4 [O]",
         book="final val loss 0.42 (L2 0.001) vs 0.77",
         numbers={"final_val_loss": {"l2": 0.42, "plain": 0.77}},
-        bands={"final validation loss: plain minus L2(0.001)": Band(low=0.05)},
+        bands={"loss_cut": Band(low=0.05, label="final validation loss: plain minus L2(0.001)")},
         band_reason="The book's gap is 0.35; \"much more resistant\" is read as a lower final validation loss by at least 0.05.",
     ),
     Claim(
@@ -563,7 +569,7 @@ _OVERFITTING = (
         source="DLwP1 4.4 [O]",
         book="final val loss 0.54 vs 0.77",
         numbers={"final_val_loss": {"dropout": 0.54, "plain": 0.77}},
-        bands={"final validation loss: plain minus Dropout(0.5)": Band(low=0.05)},
+        bands={"loss_cut": Band(low=0.05, label="final validation loss: plain minus Dropout(0.5)")},
         band_reason="The book's gap is 0.23; \"a clear improvement\" is read as a lower final validation loss by at least 0.05.",
     ),
     Claim(
@@ -575,7 +581,7 @@ _OVERFITTING = (
         source="DLwP1 3.7/4.2 [O]; notes-dlwp",
         book="fold MAEs 2.08–2.91, mean 2.38 (Boston housing, k=4)",
         numbers={"fold_maes": (2.08, 2.91), "mean_mae": 2.38, "k": 4},
-        bands={"spread over reshuffles: 4-fold estimate / hold-out estimate": Band(
+        bands={"spread_ratio": Band(label="spread over reshuffles: 4-fold estimate / hold-out estimate",
             high=0.8, exact="one value, computed once from every reshuffle's runs")},
         band_reason=(
             "The book shows the folds disagree (MAE 2.08 to 2.91) and averages them. \"Steadier\" is read as the "
@@ -592,7 +598,7 @@ _OVERFITTING = (
         ),
         source="DLwP1 4.3 [P]; notes-dlwp",
         book="—",
-        bands={"validation MAE: raw features / standardised features": Band(low=1.0)},
+        bands={"mae_ratio": Band(low=1.0, label="validation MAE: raw features / standardised features")},
         band_reason=(
             "The book gives no number: \"should be standardised\" is read as the same model and budget reaching "
             "a lower validation error on standardised features than on the raw ones, on average over seeds."
@@ -607,8 +613,8 @@ _OVERFITTING = (
         source="DLwP1 5.1.2 [P]; HG 8-1",
         book="—",
         bands={
-            "validation accuracy: max pooling minus average pooling": Band(low=0.0),
-            "validation accuracy: max pooling minus strided convolution": Band(low=0.0),
+            "over_average": Band(low=0.0, label="validation accuracy: max pooling minus average pooling"),
+            "over_strides": Band(low=0.0, label="validation accuracy: max pooling minus strided convolution"),
         },
         band_reason=(
             "The book gives no number, only the direction (\"tends to work better\"): the bands ask that max "
@@ -626,8 +632,8 @@ _OVERFITTING = (
         source="DLwP1 5.1.2 [P]",
         book="—",
         bands={
-            "validation accuracy: max pooling minus no pooling": Band(low=0.0),
-            "final training − validation accuracy: no pooling minus max pooling": Band(low=0.0),
+            "accuracy_gain": Band(low=0.0, label="validation accuracy: max pooling minus no pooling"),
+            "gap_growth": Band(low=0.0, label="final training − validation accuracy: no pooling minus max pooling"),
         },
         band_reason=(
             "The book gives no number: \"learns less useful features\" is read as a validation accuracy no higher "
@@ -649,10 +655,12 @@ _TRANSFER = (
         book="~90% val (printed 0.9030) vs 71%",
         numbers={"val_accuracy": 0.9030, "scratch_val_accuracy": 0.7240},
         bands={
-            "validation accuracy (last 5 epochs): extraction minus from scratch": Band(low=0.10),
-            "validation accuracy (last 5 epochs): ImageNet weights minus random weights": Band(low=0.10),
-            "final training − validation accuracy": Band(low=0.02),
-            "first epoch training accuracy passes validation accuracy / epochs": Band(high=1 / 3),
+            "over_scratch": Band(low=0.10, label="validation accuracy (last 5 epochs): extraction minus from scratch"),
+            "over_random": Band(low=0.10,
+                                label="validation accuracy (last 5 epochs): ImageNet weights minus random weights"),
+            "gap": Band(low=0.02, label="final training − validation accuracy"),
+            "crossing_share": Band(high=1 / 3,
+                                   label="first epoch training accuracy passes validation accuracy / epochs"),
         },
         band_reason=(
             "The book gains 18 points over the from-scratch convnet (0.9030 vs 0.7240): \"by far\" is read as at "
@@ -682,8 +690,9 @@ _TRANSFER = (
         book="~96% (peak 0.979)",
         numbers={"val_accuracy": 0.96, "peak_val_accuracy": 0.979},
         bands={
-            "final training − validation accuracy: fast extraction minus augmented": Band(low=0.02),
-            "validation accuracy (last 5 epochs): augmented minus fast extraction": Band(low=0.01),
+            "gap_cut": Band(low=0.02, label="final training − validation accuracy: fast extraction minus augmented"),
+            "accuracy_gain": Band(low=0.01,
+                                  label="validation accuracy (last 5 epochs): augmented minus fast extraction"),
         },
         band_reason=(
             "In the book the gap of fast extraction (training some 5 points above validation) turns into "
@@ -701,7 +710,7 @@ _TRANSFER = (
         source="DLwP1 5.3 [O][P]",
         book="test 0.968; \"1% absolute\"",
         numbers={"test_accuracy": 0.968, "gain": 0.01},
-        bands={"test accuracy: fine-tuned minus frozen": Band(low=0.0)},
+        bands={"gain": Band(low=0.0, label="test accuracy: fine-tuned minus frozen")},
         band_reason=(
             "The book's gain is about 1 point of test accuracy, on the order of the noise of 1,000 test "
             "images: the band asks only for its sign (a mean gain over seeds at or above zero), and the "
@@ -718,8 +727,12 @@ _TRANSFER = (
         source="DLwP1 5.3 [P]; notes-tfds",
         book="—",
         bands={
-            "target validation accuracy (last 5 epochs): lowest block transferred minus all blocks": Band(low=0.0),
-            "target validation accuracy (last 5 epochs): lowest block transferred minus none": Band(low=0.0),
+            "lowest_over_all": Band(low=0.0,
+                                    label="target validation accuracy (last 5 epochs): "
+                                          "lowest block transferred minus all blocks"),
+            "lowest_over_none": Band(low=0.0,
+                                     label="target validation accuracy (last 5 epochs): "
+                                           "lowest block transferred minus none"),
         },
         band_reason=(
             "The book gives no number, only directions: on a target unlike the source, a base cut after its "
@@ -740,9 +753,9 @@ _TRANSFER = (
         book="0.9719 → 0.9875",
         numbers={"val_accuracy": 0.9719, "fine_tuned_val_accuracy": 0.9875},
         bands={
-            "validation accuracy (last 5 epochs), base frozen": Band(low=0.95),
-            "validation accuracy (last 5 epochs), fine-tuned from layer 100": Band(low=0.97),
-            "validation accuracy (last 5 epochs): fine-tuned minus frozen": Band(low=0.005),
+            "frozen_accuracy": Band(low=0.95, label="validation accuracy (last 5 epochs), base frozen"),
+            "tuned_accuracy": Band(low=0.97, label="validation accuracy (last 5 epochs), fine-tuned from layer 100"),
+            "gain": Band(low=0.005, label="validation accuracy (last 5 epochs): fine-tuned minus frozen"),
         },
         band_reason=(
             "The tutorial prints 0.9719 after 10 epochs with the base frozen and 0.9875 after 10 more with the "
@@ -776,9 +789,9 @@ _VISUALISATION = (
         source="DLwP1 5.4.1 [P]; MLCC (notes-mlcc)",
         book="—",
         bands={
-            "R² of the image decoded linearly from the first conv layer": Band(low=0.9),
-            "R² of the decoded image: last conv layer minus first": Band(high=-0.1),
-            "class probe accuracy: last conv layer minus first": Band(low=0.05),
+            "first_r2": Band(low=0.9, label="R² of the image decoded linearly from the first conv layer"),
+            "r2_drop": Band(high=-0.1, label="R² of the decoded image: last conv layer minus first"),
+            "probe_gain": Band(low=0.05, label="class probe accuracy: last conv layer minus first"),
         },
         band_reason=(
             "Measured on the section-4 cats-vs-dogs convnet. What a layer keeps of the picture: each pixel's colour "
@@ -800,8 +813,8 @@ _VISUALISATION = (
         source="DLwP1 5.4.1 [P]; MLCC (notes-mlcc); DLwP2 softens it to \"almost all\"",
         book="—",
         bands={
-            "blank channels after the first conv layer": Band(high=0.10),
-            "blank channels: last conv layer minus first": Band(low=0.05),
+            "first_blank": Band(high=0.10, label="blank channels after the first conv layer"),
+            "blank_growth": Band(low=0.05, label="blank channels: last conv layer minus first"),
         },
         band_reason=(
             "Measured on the trained cats-vs-dogs convnet of section 4, over 200 validation images: a channel "
@@ -821,8 +834,10 @@ _VISUALISATION = (
         source="DLwP1 5.4.2 [P]",
         book="block3_conv1 filter 0 \"polka dot\"",
         bands={
-            "share of filters their ascended pattern excites more than any of 100 random starts": Band(low=0.8),
-            "spectral entropy of the patterns: last conv layer minus first": Band(low=0.05),
+            "excited_share": Band(low=0.8,
+                                  label="share of filters their ascended pattern excites more than any of 100 "
+                                        "random starts"),
+            "entropy_gain": Band(low=0.05, label="spectral entropy of the patterns: last conv layer minus first"),
         },
         band_reason=(
             "Measured on the first and last conv layers of the section-4 cats-vs-dogs convnet. \"Finds a pattern "
@@ -844,7 +859,7 @@ _VISUALISATION = (
         ),
         source="DLwP1 5.4.3 [O][P]",
         book="VGG16 on the elephant photo: printed 0.909 African elephant (prose 92.5%)",
-        bands={"share of the heatmap inside the object's box (25% of the canvas)": Band(low=0.50)},
+        bands={"inside_box": Band(low=0.50, label="share of the heatmap inside the object's box (25% of the canvas)")},
         band_reason=(
             "A Fashion-MNIST item (28×28) sits at a random place on a 56×56 canvas with clutter, so its box "
             "covers a quarter of the canvas: a heatmap that ignores the object puts about 25% of its mass there. "
@@ -861,8 +876,10 @@ _VISUALISATION = (
         source="HG 8-3 [P]; notes-fashion",
         book="—",
         bands={
-            "share of first-layer kernels with a spatial arrangement, trained": Band(low=0.30),
-            "share of first-layer kernels with a spatial arrangement, trained minus untrained": Band(low=0.15),
+            "trained_share": Band(low=0.30, label="share of first-layer kernels with a spatial arrangement, trained"),
+            "share_gain": Band(low=0.15,
+                               label="share of first-layer kernels with a spatial arrangement, trained minus "
+                                     "untrained"),
         },
         band_reason=(
             "A kernel has a spatial arrangement when the roughness of its neighbouring weights, horizontally or "

@@ -88,8 +88,16 @@ class Evidence:
         })
         return outcome
 
+    def judge_band(self, claim: Claim, band_id: str, per_seed: Sequence[float], book: Any = None,
+                   headline: tuple[str, ...] | None = None) -> Judgement:
+        """Judge the statistic of ``claim``'s band ``band_id`` on its per-seed values, under the band's label."""
+        band = claim.bands[band_id]
+        judgement = self.judge(band.label, per_seed, band, book, headline)
+        self.measured[-1]["band_id"] = band_id
+        return judgement
+
     def judge_bands(self, claim: Claim, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
-        """Judge each of ``claim``'s bands on its statistic's per-seed values and record it; the failed ones, described.
+        """Judge each of ``claim``'s bands (by id) on its statistic's per-seed values; the failed ones, described.
 
         A band the seeds cannot decide is recorded as inconclusive, not failed:
         the plugin turns a check whose only doubts are these into an
@@ -97,7 +105,7 @@ class Evidence:
         """
         if set(per_seed) != set(claim.bands):
             raise ValueError(f"{claim.id}: statistics {sorted(per_seed)} do not match its bands {sorted(claim.bands)}")
-        judgements = [self.judge(name, per_seed[name], band) for name, band in claim.bands.items()]
+        judgements = [self.judge_band(claim, band_id, per_seed[band_id]) for band_id in claim.bands]
         return [j.describe() for j in judgements if j.fails]
 
     def inconclusive(self) -> list[str]:

@@ -24,9 +24,10 @@ def summarise(results: Mapping[str, Any]) -> dict[str, Any]:
     run = results["run"]
     claims = {}
     for entry in results["claims"]:
-        judged = {
-            m["quantity"]: {"mean": m["value"], "spread": m["spread"], "band": m["band"],
-                            "band_low": m["band_low"], "band_high": m["band_high"], "outcome": m.get("outcome")}
+        judged = {  # by the band's id where it has one, so that rewording its label keeps its history
+            m.get("band_id") or m["quantity"]: {
+                "label": m["quantity"], "mean": m["value"], "spread": m["spread"], "band": m["band"],
+                "band_low": m["band_low"], "band_high": m["band_high"], "outcome": m.get("outcome")}
             for m in entry["measured"] if "per_seed" in m
         }
         claims[entry["id"]] = {"verdict": entry["verdict"], "judged": judged}
@@ -92,7 +93,7 @@ def changes(before: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any]
         for quantity, value in current["judged"].items():
             old = earlier["judged"].get(quantity)
             if old is not None and _moved(old, value):
-                moved.append({"id": claim_id, "quantity": quantity, "before": old["mean"], "after": value["mean"],
+                moved.append({"id": claim_id, "quantity": value.get("label", quantity), "before": old["mean"], "after": value["mean"],
                               "spread": max(old["spread"], value["spread"]), "band": value["band"]})
     versions = {
         name: [before["versions"].get(name), now["versions"].get(name)]

@@ -122,7 +122,7 @@ def _charts(history: list[Mapping[str, Any]]) -> list[dict[str, str]]:
     for (profile, claim_id, quantity), points in series.items():
         points = points[-INDEX_RUNS:]
         last = points[-1][1]
-        title = f"{claim_id} · {quantity} ({profile})"
+        title = f"{claim_id} · {last.get('label', quantity)} ({profile})"
         figure = figures.value_over_runs([p[0][:15] for p in points], [p[1]["mean"] for p in points],
                                          [p[1]["spread"] for p in points], last["band_low"], last["band_high"], title)
         charts.append({"title": title, "png_base64": base64.b64encode(figures.png_bytes(figure)).decode("ascii")})

@@ -35,12 +35,15 @@ Outcome = Literal["holds", "fails", "inconclusive"]
 class Band:
     """An interval a statistic's mean must fall in; either end may be open.
 
-    ``exact``: why the statistic cannot vary by chance (empty: it can); such a
-    band is judged on every value, without an interval.
+    ``label``: the statistic in words, as the report shows it; a check names a
+    band by its id in the claim, never by this. ``exact``: why the statistic
+    cannot vary by chance (empty: it can); such a band is judged on every
+    value, without an interval.
     """
 
     low: float | None = None
     high: float | None = None
+    label: str = ""
     exact: str = ""
 
     def __post_init__(self) -> None:

@@ -42,6 +42,26 @@ def test_catalogue_is_well_formed():
     assert set(SOURCES) >= {"DLwP1", "DLwP2", "HG", "TFT", "MLCC"}
 
 
+def test_no_check_names_a_band_by_its_position_or_its_words():
+    """Checks index a claim's bands by id: unpacking or iterating them ties a statistic to the catalogue's order."""
+    import ast
+
+    labels = {band.label for entry in CATALOGUE for band in entry.bands.values()}
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "checks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute) and node.value.attr == "bands" \
+                    and isinstance(node.targets[0], ast.Tuple):
+                found.append(f"{path.name}:{node.lineno}: unpacks .bands")
+            if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Call) \
+                    and getattr(node.iter.func, "id", "") == "zip" and any(
+                        isinstance(a, ast.Attribute) and a.attr == "bands" for a in node.iter.args):
+                found.append(f"{path.name}:{node.lineno}: zips .bands with values by position")
+            if isinstance(node, ast.Constant) and node.value in labels:
+                found.append(f"{path.name}:{node.lineno}: types the label {node.value!r}")
+    assert found == []
+
+
 def test_every_claim_has_a_check(pytester: pytest.Pytester):
     """Each claim of the catalogue is named by @pytest.mark.claim on at least one test in checks/."""
     checks = Path(__file__).resolve().parents[1] / "checks"

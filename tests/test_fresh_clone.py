@@ -77,4 +77,4 @@ def test_a_fresh_clone_fetches_its_data_and_reproduces_the_cheap_claims(mirror, 
     assert "report.html" in ran.stdout and "convnet-claims" in ran.stdout
     reference = json.loads((clone / "reports" / "reference" / "smoke.json").read_text())["run"]["id"]
     page = (tmp_path / "reports" / "latest" / "report.html").read_text()
-    assert f'id="since-reference"' in page and f"Compared with run <code>{reference}</code>" in page
+    assert 'id="since-reference"' in page and f"Compared with run <code>{reference}</code>" in page

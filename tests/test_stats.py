@@ -96,13 +96,35 @@ def test_judge_bands_records_every_band_and_returns_the_failed_ones():
     from experiments.evidence import Evidence
 
     the_claim = claim("pool.no_pool_is_worse")
-    accuracy, gap = the_claim.bands
+    accuracy, gap = the_claim.bands["accuracy_gain"], the_claim.bands["gap_growth"]
     evidence = Evidence(the_claim.id)
-    failed = evidence.judge_bands(the_claim, {accuracy: [-0.02, -0.03, -0.025], gap: [0.04, 0.05, 0.045]})
-    assert [m["quantity"] for m in evidence.measured] == [accuracy, gap]
-    assert len(failed) == 1 and failed[0].startswith(f"{accuracy}: mean -0.025")
+    failed = evidence.judge_bands(the_claim, {"accuracy_gain": [-0.02, -0.03, -0.025], "gap_growth": [0.04, 0.05, 0.045]})
+    assert [(m["band_id"], m["quantity"]) for m in evidence.measured] == [("accuracy_gain", accuracy.label),
+                                                                            ("gap_growth", gap.label)]
+    assert len(failed) == 1 and failed[0].startswith(f"{accuracy.label}: mean -0.025")
     assert evidence.inconclusive() == []
-    evidence.judge_bands(the_claim, {accuracy: [-0.01, 0.0, 0.011], gap: [0.04, 0.05, 0.045]})
-    assert evidence.inconclusive() == [judge(accuracy, [-0.01, 0.0, 0.011], the_claim.bands[accuracy]).explain()]
+    evidence.judge_bands(the_claim, {"accuracy_gain": [-0.01, 0.0, 0.011], "gap_growth": [0.04, 0.05, 0.045]})
+    assert evidence.inconclusive() == [judge(accuracy.label, [-0.01, 0.0, 0.011], accuracy).explain()]
     with pytest.raises(ValueError, match="do not match its bands"):
-        evidence.judge_bands(the_claim, {accuracy: [0.1]})
+        evidence.judge_bands(the_claim, {"accuracy_gain": [0.1]})
+
+
+def test_rewording_or_reordering_the_bands_changes_no_verdict():
+    """A check names its bands by id: relabelled and reversed, the catalogue's bands judge the same values alike."""
+    import dataclasses
+
+    from experiments.claims import CATALOGUE
+    from experiments.evidence import Evidence
+
+    rng = __import__("numpy").random.default_rng(0)
+    for the_claim in (c for c in CATALOGUE if c.bands):
+        values = {band_id: list(rng.normal(band.low if band.low is not None else band.high, 0.05, 3))
+                  for band_id, band in the_claim.bands.items()}
+        reworded = dataclasses.replace(the_claim, bands={
+            band_id: dataclasses.replace(band, label=f"reworded: {band.label[::-1]}")
+            for band_id, band in reversed(list(the_claim.bands.items()))})
+        original, changed = Evidence(the_claim.id), Evidence(the_claim.id)
+        original.judge_bands(the_claim, values)
+        changed.judge_bands(reworded, values)
+        outcomes = {m["band_id"]: m["outcome"] for m in original.measured}
+        assert {m["band_id"]: m["outcome"] for m in changed.measured} == outcomes, the_claim.id
