@@ -5,13 +5,18 @@ TF_EXTRA ?= cpu
 PROFILE ?= smoke
 VENV := .venv
 
-.PHONY: report test setup clean-venv
+.PHONY: report test preflight setup clean-venv
 
 report: $(VENV)/installed
 	$(VENV)/bin/pytest checks --profile $(PROFILE)
 
 test: $(VENV)/installed
 	$(VENV)/bin/pytest
+
+# On a new GPU runner, first: the GPU is seen, training is deterministic, the downloads answer, and the
+# full profile's projected wall time beside the nightly workflow's limit.
+preflight: $(VENV)/installed
+	$(VENV)/bin/python -m experiments.preflight
 
 setup: $(VENV)/installed
 

@@ -89,13 +89,14 @@ def fetch(url: str, destination: Path, *, remedy: str) -> Path:
             _copy(response, partial)
         os.replace(partial, destination)
     except (OSError, ValueError, http.client.HTTPException, DownloadError) as error:  # URLError is an OSError
-        raise DownloadError(f"download of {address} failed: {_why(error, stall)}; {remedy}") from None
+        raise DownloadError(f"download of {address} failed: {why_failed(error, stall)}; {remedy}") from None
     finally:
         partial.unlink(missing_ok=True)
     return destination
 
 
-def _why(error: Exception, stall: float) -> str:
+def why_failed(error: Exception, stall: float) -> str:
+    """A failed download in words: the HTTP status, a stall, a truncation, or the network's own error."""
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP {error.code} {error.reason}"
     if isinstance(error, http.client.IncompleteRead):

@@ -1,0 +1,178 @@
+"""The first thing to run on a new GPU runner: what the full profile needs, checked in a few minutes.
+
+    python -m experiments.preflight            # make preflight
+
+1. the GPU is seen (else: why not);
+2. one training step of each heavy model of the full profile runs twice from the same seed with
+   bit-identical weights under op determinism;
+3. every download answers within its time limit;
+4. each heavy run's seconds per epoch, measured here on its own layers and batch size, give a projected
+   wall time for the full profile, printed beside the nightly workflow's limit.
+
+Random weights stand in for ImageNet's (the arithmetic is the same), and random images for the
+photographs. ``--size`` shrinks every input for a test of the command itself on a CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "nightly.yml"
+TRAIN_IMAGES, VALIDATION_IMAGES = 2_000, 1_000  # the book's small set: per epoch, every run of sections 4-6
+
+
+@dataclass(frozen=True)
+class HeavyRun:
+    """A run of the full profile whose arithmetic dominates the night: its model, batch, epochs and count."""
+
+    name: str
+    build: Callable[[int], object]  # size → the model, random weights
+    size: int
+    batch_size: int
+    epochs: int
+    runs_per_seed: int = 1
+
+
+def heavy_runs() -> list[HeavyRun]:
+    from experiments import models
+    from experiments.profiles import PROFILES
+
+    full = PROFILES["full"]
+    return [
+        HeavyRun("cats-vs-dogs convnet, plain", lambda s: models.cats_dogs_convnet(s), full.cats_size, 20,
+                 full.small_data_epochs),
+        HeavyRun("cats-vs-dogs convnet, augmented", lambda s: models.cats_dogs_convnet(s, dropout=True, augment=True),
+                 full.cats_size, 20, full.augmented_epochs),
+        HeavyRun("VGG16 extraction with augmentation",
+                 lambda s: models.pretrained_classifier("vgg16", s, augment=True, pretrained=False),
+                 full.transfer_size, 20, full.augmented_extraction_epochs),
+        HeavyRun("VGG16 fine-tuning block5",
+                 lambda s: models.pretrained_classifier("vgg16", s, augment=True, fine_tune=True, pretrained=False),
+                 full.transfer_size, 20, full.fine_tuning_epochs),
+        HeavyRun("MobileNetV2 (TFT), frozen then fine-tuned",
+                 lambda s: models.mobilenet_v2_classifier(models.mobilenet_v2_base(s)), models.TFT_SIZE, 32, 10, 2),
+    ]
+
+
+def _compiled(run: HeavyRun, size: int, seed: int):
+    import keras
+
+    from experiments.training import COMPILE_OPTIONS, seed_everything
+
+    seed_everything(seed)
+    model = run.build(size)
+    model.compile(optimizer=keras.optimizers.RMSprop(1e-5), loss="binary_crossentropy", **COMPILE_OPTIONS)
+    return model
+
+
+def _batch(size: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.random((count, size, size, 3), dtype=np.float32), rng.integers(0, 2, count).astype("float32")
+
+
+def one_step_twice(run: HeavyRun, size: int) -> bool:
+    """One training step from the same seed, twice: are the weights equal bit for bit?"""
+    x, y = _batch(size, run.batch_size)
+    weights = []
+    for _ in range(2):
+        model = _compiled(run, size, seed=0)
+        model.train_on_batch(x, y)
+        weights.append(model.get_weights())
+    return all(np.array_equal(a, b) for a, b in zip(*weights, strict=True))
+
+
+def seconds_per_epoch(run: HeavyRun, size: int, steps: int) -> float:
+    """Seconds for one epoch of the book's set, from ``steps`` timed steps after a warm-up (compiling) one,
+    and the validation pass timed the same way."""
+    from experiments.training import FIT_OPTIONS
+
+    model = _compiled(run, size, seed=0)
+    x, y = _batch(size, run.batch_size * steps)
+    model.fit(x[:run.batch_size], y[:run.batch_size], batch_size=run.batch_size, epochs=1, verbose=0)
+    started = time.perf_counter()
+    model.fit(x, y, batch_size=run.batch_size, epochs=1, verbose=0)
+    per_step = (time.perf_counter() - started) / steps
+    started = time.perf_counter()
+    model.predict(x, batch_size=FIT_OPTIONS["validation_batch_size"], verbose=0)
+    per_validated = (time.perf_counter() - started) / len(x)
+    return per_step * TRAIN_IMAGES / run.batch_size + per_validated * VALIDATION_IMAGES
+
+
+def download_addresses() -> dict[str, str]:
+    from experiments import cats_vs_dogs, data, weights
+
+    addresses = {"photographs (PetImages)": cats_vs_dogs.PETIMAGES.url, "MNIST": f"{data.KERAS_DATASETS}/mnist.npz",
+                 "elephant photograph": data.ELEPHANT_PHOTO[1]}
+    addresses |= {f"Fashion-MNIST {f.name}": f"{data.KERAS_DATASETS}/{f.name}" for f in data.FASHION_MNIST_FILES.values()}
+    addresses |= {f"ImageNet weights {name}": file.url for name, file in weights.IMAGENET_WEIGHTS.items()}
+    return addresses
+
+
+def reachable(url: str) -> str:
+    """"" when the address answers with its first byte within the stall limit; else why not."""
+    from experiments import downloads
+
+    request = urllib.request.Request(downloads.resolve(url), headers={"Range": "bytes=0-0"})
+    try:
+        with urllib.request.urlopen(request, timeout=downloads.stall_limit()) as response:
+            response.read(1)
+    except (OSError, ValueError) as error:
+        return f"download of {downloads.resolve(url)} failed: {downloads.why_failed(error, downloads.stall_limit())}"
+    return ""
+
+
+def workflow_limit_minutes(path: Path = WORKFLOW) -> int | None:
+    found = re.search(r"timeout-minutes:\s*(\d+)", path.read_text()) if path.is_file() else None
+    return int(found.group(1)) if found else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments.preflight", description=__doc__.split("\n")[0])
+    parser.add_argument("--allow-cpu", action="store_true", help="go on without a GPU (to try the command itself)")
+    parser.add_argument("--size", type=int, default=None, help="input side for every model (default: the profile's)")
+    parser.add_argument("--steps", type=int, default=20, help="timed training steps per model (default 20)")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds of the projection (default: the full profile's)")
+    args = parser.parse_args(argv)
+
+    from experiments import devices
+    from experiments.profiles import PROFILES
+
+    problems = 0
+    gpus = devices.gpu_names()
+    print(f"GPU: {', '.join(gpus)}" if gpus else f"GPU: none — {devices.why_no_gpu()}")
+    if not gpus and not args.allow_cpu:
+        return 1
+    devices.prepare(None)
+    seeds = args.seeds or PROFILES["full"].seeds
+    total = 0.0
+    for run in heavy_runs():
+        size = args.size or run.size
+        identical = one_step_twice(run, size)
+        problems += not identical
+        epoch = seconds_per_epoch(run, size, args.steps)
+        minutes = epoch * run.epochs * run.runs_per_seed * seeds / 60
+        total += minutes
+        print(f"{run.name} at {size} px: one step twice {'bit-identical' if identical else 'DIFFERS'}; "
+              f"{epoch:.1f} s an epoch → {minutes:.1f} min for {run.runs_per_seed * seeds} run(s) × {run.epochs} epochs")
+    for what, url in download_addresses().items():
+        failure = reachable(url)
+        problems += bool(failure)
+        print(f"download {what}: {'reachable' if not failure else failure}")
+    limit = workflow_limit_minutes()
+    print(f"projected full profile, {seeds} seeds, heavy runs only: {total:.0f} min; the nightly workflow allows "
+          f"{limit if limit is not None else '?'} min")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

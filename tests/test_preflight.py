@@ -1,0 +1,28 @@
+"""make preflight on a CPU, at a tiny size: every step runs, every download is asked, a failure sets the exit code."""
+
+from __future__ import annotations
+
+from experiments import preflight
+
+
+def test_preflight_checks_each_heavy_run_and_each_download(mirror, capsys, monkeypatch):
+    every_run = preflight.heavy_runs()
+    assert len(every_run) == 5
+    runs = [every_run[0], every_run[3]]  # the from-scratch convnet and VGG16's fine-tuning, to keep the test short
+    monkeypatch.setattr(preflight, "heavy_runs", lambda: runs)
+    for url in preflight.download_addresses().values():
+        mirror.serve(url, b"the first bytes of the file")
+    assert preflight.main(["--allow-cpu", "--size", "48", "--steps", "2", "--seeds", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("GPU: none — the installed TensorFlow is the CPU wheel")
+    assert printed.count("one step twice bit-identical") == len(runs)
+    assert printed.count(": reachable") == len(preflight.download_addresses())
+    assert "projected full profile, 1 seeds, heavy runs only:" in printed and "the nightly workflow allows 90 min" in printed
+
+
+def test_preflight_fails_on_a_missing_download_and_without_a_gpu(mirror, capsys, monkeypatch):
+    assert preflight.main([]) == 1  # no GPU, not allowed: stops at once
+    assert capsys.readouterr().out.startswith("GPU: none")
+    monkeypatch.setattr(preflight, "heavy_runs", lambda: [])
+    assert preflight.main(["--allow-cpu"]) == 1  # the mirror has nothing: every download fails
+    assert "HTTP 404" in capsys.readouterr().out
