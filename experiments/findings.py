@@ -69,10 +69,10 @@ def _claim(entry: Mapping[str, Any]) -> list[str]:
     if judged:
         lines += ["", "| statistic | book | measured (mean ± sd) | per seed | band | judged |", "|---|---|---|---|---|---|"]
         for m in judged:
-            judgement = m.get("explanation") or ("holds" if m["holds"] else "fails")
+            judgement = (m["explanation"].removeprefix(f"{m['quantity']}: ") if m.get("explanation")
+                         else "holds" if m["holds"] else "fails")
             lines.append(f"| {_cell(m['quantity'])} | {_cell(m['book'])} | {show(m['value'])} ± {m['spread']:.2g} "
-                         f"| {_cell(m['per_seed'])} | {_cell(m['band'])} | {_cell(m.get('outcome', ''))}: "
-                         f"{_cell(judgement.split(': ', 1)[-1])} |")
+                         f"| {_cell(m['per_seed'])} | {_cell(m['band'])} | {_cell(judgement)} |")
     if reported:
         lines += ["", "| measured | here | book |", "|---|---|---|"]
         lines += [f"| {_cell(m['quantity'])} | {_cell(m['value'])} | {_cell(m['book'])} |" for m in reported]
