@@ -28,7 +28,7 @@ from experiments import cats_vs_dogs
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = [
     "checks/test_overfitting.py::test_augmentation_acts_only_in_training",
-    "checks/test_transfer.py::test_framework_refuses_the_labels",
+    "checks/test_transfer.py::test_what_the_framework_does_with_the_labels",
     "checks/test_transfer.py::test_suite_refuses_before_training_and_accepts_the_fix",
     "checks/test_transfer.py::test_frozen_base_is_untouched_by_training",
 ]
