@@ -58,13 +58,14 @@ class Evidence:
         return value
 
     def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None,
-              headline: tuple[str, ...] | None = None) -> Judgement:
+              headline: tuple[str, ...] | None = None, band_id: str | None = None) -> Judgement:
         """Judge ``per_seed`` against ``band`` at this run's confidence, and record it."""
         judgement = judge(statistic, per_seed, band, self.confidence)
-        self.judged(judgement, book, headline)
+        self.judged(judgement, book, headline, band_id)
         return judgement
 
-    def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, ...] | None = None) -> str:
+    def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, ...] | None = None,
+               band_id: str | None = None) -> str:
         """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it."""
         outcome = judgement.outcome
         self.measured.append({
@@ -85,6 +86,7 @@ class Evidence:
             "seeds_to_settle": judgement.seeds_to_settle if outcome == "inconclusive" else None,
             "explanation": judgement.explain(),
             **({"headline": list(headline)} if headline is not None else {}),
+            **({"band_id": band_id} if band_id is not None else {}),
         })
         return outcome
 
@@ -92,9 +94,7 @@ class Evidence:
                    headline: tuple[str, ...] | None = None) -> Judgement:
         """Judge the statistic of ``claim``'s band ``band_id`` on its per-seed values, under the band's label."""
         band = claim.bands[band_id]
-        judgement = self.judge(band.label, per_seed, band, book, headline)
-        self.measured[-1]["band_id"] = band_id
-        return judgement
+        return self.judge(band.label, per_seed, band, book, headline, band_id)
 
     def judge_bands(self, claim: Claim, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
         """Judge each of ``claim``'s bands (by id) on its statistic's per-seed values; the failed ones, described.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import statistics
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -69,11 +70,10 @@ def headline(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             illustrated = m["headline"][2] if len(m["headline"]) > 2 else claim["id"]
             values = m["per_seed"] if "per_seed" in m else m["value"]
             values = values if isinstance(values, list) else [values]
-            mean = sum(values) / len(values)
-            spread = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0.0
             rows.append({"chapter": m["headline"][0], "stage": m["headline"][1], "claim": illustrated,
-                         "verdict": verdicts[illustrated], "book": m["book"], "per_seed": values, "mean": mean,
-                         "spread": spread})
+                         "verdict": verdicts[illustrated], "book": m["book"], "per_seed": values,
+                         "mean": statistics.fmean(values),
+                         "spread": statistics.stdev(values) if len(values) > 1 else 0.0})
     return rows
 
 
