@@ -16,8 +16,7 @@ from sklearn.model_selection import KFold
 from sklearn.preprocessing import StandardScaler
 
 from experiments import data, figures
-from experiments.claims import claim
-from experiments.training import Arrays, TrainSpec, train
+from experiments.training import Arrays, TrainSpec, train, untrained
 
 FOLDS = 4  # DLwP1 3.7's k
 RESHUFFLES = 10  # independent shuffles of the data, each split into FOLDS folds
@@ -73,49 +72,53 @@ def record_stand_in(evidence) -> None:
                        "that of Boston's prices, and MAEs are reported in the score's own units.")
 
 
+def steadiness(estimate: np.ndarray, hold_out: np.ndarray) -> dict[str, list[float]]:
+    """over.kfold's statistic: the spread over reshuffles of ``estimate`` against that of the hold-out estimate."""
+    return {"spread_ratio": [float(np.std(estimate, ddof=1) / np.std(hold_out, ddof=1))]}
+
+
 @pytest.mark.slow
 @pytest.mark.claim("over.kfold")
 def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
-    the_claim = claim("over.kfold")
+    book = evidence.claim.numbers
     hold_out = fold_maes[:, 0]  # the first fold alone: a 25% hold-out split of the shuffled data
     k_fold = fold_maes.mean(axis=1)
-    ratio = float(np.std(k_fold, ddof=1) / np.std(hold_out, ddof=1))
-    failed = evidence.judge_bands(the_claim, {"spread_ratio": [ratio]})
+    failed = evidence.judge_bands(steadiness(k_fold, hold_out))
+    evidence.judge_control(steadiness(hold_out, hold_out))
     evidence.measure(f"hold-out MAE over {RESHUFFLES} reshuffles", hold_out.round(2))
     evidence.measure(f"{FOLDS}-fold mean MAE over the same reshuffles", k_fold.round(2))
     evidence.measure("fold MAEs of the first reshuffle (min, max, mean)",
                      [fold_maes[0].min().round(2), fold_maes[0].max().round(2), fold_maes[0].mean().round(2)],
-                     [*the_claim.numbers["fold_maes"], the_claim.numbers["mean_mae"]])
+                     [*book["fold_maes"], book["mean_mae"]])
     evidence.note(f"One ratio of two standard deviations, each over {RESHUFFLES} reshuffles (seeds 0–"
                   f"{RESHUFFLES - 1}, which also seed the training runs): the reshuffles are this claim's repetitions.")
     record_stand_in(evidence)
-    figure = figures.new_figure(5, 2.6)
-    axis = figure.subplots()
-    axis.plot(range(RESHUFFLES), hold_out, "o", label="hold-out (one fold)")
-    axis.plot(range(RESHUFFLES), k_fold, "s", label=f"{FOLDS}-fold mean")
-    axis.set_xlabel("reshuffle")
-    axis.set_ylabel("validation MAE")
-    axis.legend(fontsize=8)
-    evidence.figure("Hold-out and K-fold estimates over reshuffles", figure,
+    evidence.figure("Hold-out and K-fold estimates over reshuffles",
+                    figures.estimates_over_reshuffles({"hold-out (one fold)": hold_out, f"{FOLDS}-fold mean": k_fold},
+                                                      "validation MAE"),
                     "Each reshuffle splits the same 442 patients differently; the K-fold estimate moves less.")
-    assert not failed, "over.kfold: " + "; ".join(failed)
+    assert not failed, evidence.failure(failed)
 
 
 @pytest.mark.slow
 @pytest.mark.claim("over.normalisation")
 def test_standardised_features_train_better(diabetes, seeds, run_cache, progress, evidence) -> None:
-    the_claim = claim("over.normalisation")
     x, y = diabetes
     train_index, val_index = next(KFold(FOLDS, shuffle=True, random_state=0).split(x))
-    maes = {
-        label: [validation_mae(regression_run(fold_arrays(x, y, train_index, val_index, standardise),
-                                              f"reshuffle 0, fold 0 of {FOLDS}{'' if standardise else ', raw'}",
-                                              seed, run_cache, progress)) for seed in seeds]
+    arrays = {standardise: fold_arrays(x, y, train_index, val_index, standardise) for standardise in (True, False)}
+    runs = {
+        label: [regression_run(arrays[standardise], f"reshuffle 0, fold 0 of {FOLDS}{'' if standardise else ', raw'}",
+                               seed, run_cache, progress) for seed in seeds]
         for label, standardise in (("standardised", True), ("raw", False))
     }
-    failed = evidence.judge_bands(the_claim, {"mae_ratio": np.divide(maes["raw"], maes["standardised"])})
-    for label, values in maes.items():
-        evidence.measure(f"validation MAE, {label} features, per seed", np.round(values, 2))
+
+    def error_ratio(raw, standardised) -> dict[str, list[float]]:
+        return {"mae_ratio": list(np.divide([validation_mae(r) for r in raw], [validation_mae(r) for r in standardised]))}
+
+    failed = evidence.judge_bands(error_ratio(runs["raw"], runs["standardised"]))
+    evidence.judge_control(error_ratio(runs["raw"], [untrained(r, arrays[True]) for r in runs["standardised"]]))
+    for label, per_seed in runs.items():
+        evidence.measure(f"validation MAE, {label} features, per seed", np.round([validation_mae(r) for r in per_seed], 2))
     evidence.measure("feature ranges (min, max)", np.stack([x.min(axis=0), x.max(axis=0)], axis=1).round(1))
     record_stand_in(evidence)
-    assert not failed, "over.normalisation: " + "; ".join(failed)
+    assert not failed, evidence.failure(failed)

@@ -62,7 +62,7 @@ def test_output_size_formula(padding: str, evidence) -> None:
     if padding == "same":
         size = keras.layers.Conv2D(1, 3, padding="same").compute_output_shape((None, 28, 28, 1))[1]
         evidence.measure("28×28 through a 3×3 'same' conv, stride 1", size, 28)
-        assert size == 28, f"geom.same: stride 1 changes the size 28 → {size}"
+        assert size == 28, f"stride 1 changes the size 28 → {size}"
     else:
         evidence.measure("28×28 through a 3×3 'valid' conv", geometry.output_size(28, 3), 26)
 
@@ -90,7 +90,7 @@ def test_stride_downsamples_by_its_factor(evidence) -> None:
     def law(m: int, s: int, k: int) -> None:
         n = m * s
         size = keras.layers.Conv2D(1, k, strides=s, padding="same").compute_output_shape((None, n, n, 1))[1]
-        assert n / size == s, f"geom.stride: {n}×{n} with stride {s} gives {size}×{size}, a factor {n / size:.3g}"
+        assert n / size == s, f"{n}×{n} with stride {s} gives {size}×{size}, a factor {n / size:.3g}"
 
     verify(evidence, "n = m·s → n/s outputs ('same')", law,
            m=st.integers(1, 60), s=st.integers(1, 6), k=st.integers(1, 7))
@@ -101,7 +101,7 @@ def test_stride_downsamples_by_its_factor(evidence) -> None:
         strided = keras_conv(x, kernel, bias, s, "valid")
         every_s = keras_conv(x, kernel, bias, 1, "valid")[:, ::s, ::s]
         assert np.allclose(strided, every_s, atol=1e-4), (
-            f"geom.stride: stride {s} is not stride 1 kept every {s}th position (n={n}, k={k})"
+            f"stride {s} is not stride 1 kept every {s}th position (n={n}, k={k})"
         )
 
     verify(evidence, "stride s = stride 1, then every s-th position", subsampled,
@@ -117,7 +117,7 @@ def test_max_pooling_defaults(evidence) -> None:
     keys = ("pool_size", "strides", "padding")
     evidence.measure("MaxPooling2D(2): pool, strides, padding", [default[k] for k in keys], [[2, 2], [2, 2], "valid"])
     assert all(default[k] == explicit[k] for k in keys), (
-        f"geom.pool: MaxPooling2D(2) is {[default[k] for k in keys]}, not {[explicit[k] for k in keys]}"
+        f"MaxPooling2D(2) is {[default[k] for k in keys]}, not {[explicit[k] for k in keys]}"
     )
 
 
@@ -128,9 +128,9 @@ def test_max_pooling_is_blockwise_max(evidence) -> None:
         got = keras.ops.convert_to_numpy(keras.layers.MaxPooling2D(2)(x))
         m_h, m_w = h // 2, w // 2
         blocks = x[:, : 2 * m_h, : 2 * m_w].reshape(2, m_h, 2, m_w, 2, c).max(axis=(2, 4))  # disjoint 2×2 blocks
-        assert got.shape == (2, m_h, m_w, c), f"geom.pool: {h}×{w} pooled to {got.shape[1:3]}, expected halves {(m_h, m_w)}"
-        assert np.array_equal(got, blocks), "geom.pool: MaxPooling2D(2) is not the maximum of disjoint 2×2 blocks"
-        assert np.array_equal(got, reference.max_pool2d(x).astype("float32")), "geom.pool: differs from the reference"
+        assert got.shape == (2, m_h, m_w, c), f"{h}×{w} pooled to {got.shape[1:3]}, expected halves {(m_h, m_w)}"
+        assert np.array_equal(got, blocks), "MaxPooling2D(2) is not the maximum of disjoint 2×2 blocks"
+        assert np.array_equal(got, reference.max_pool2d(x).astype("float32")), "differs from the reference"
 
     verify(evidence, "MaxPooling2D(2) = max of disjoint 2×2 blocks", law,
            seed=rng_seeds, h=st.integers(2, 20), w=st.integers(2, 20), c=st.integers(1, 4))
@@ -144,13 +144,13 @@ def test_parameter_formulas(evidence) -> None:
         layer = keras.layers.Conv2D(c_out, (kh, kw), use_bias=bias)
         layer.build((None, 16, 16, c_in))
         formula = geometry.conv_params(kh, kw, c_in, c_out, bias)
-        assert layer.count_params() == formula, f"geom.params: Conv2D {kh}×{kw}×{c_in}→{c_out}: Keras {layer.count_params()}, formula {formula}"
+        assert layer.count_params() == formula, f"Conv2D {kh}×{kw}×{c_in}→{c_out}: Keras {layer.count_params()}, formula {formula}"
 
     def dense_law(n_in: int, n_out: int, bias: bool) -> None:
         layer = keras.layers.Dense(n_out, use_bias=bias)
         layer.build((None, n_in))
         formula = geometry.dense_params(n_in, n_out, bias)
-        assert layer.count_params() == formula, f"geom.params: Dense {n_in}→{n_out}: Keras {layer.count_params()}, formula {formula}"
+        assert layer.count_params() == formula, f"Dense {n_in}→{n_out}: Keras {layer.count_params()}, formula {formula}"
 
     verify(evidence, "Conv2D: (k_h·k_w·c_in + 1)·c_out", conv_law, kh=st.integers(1, 7), kw=st.integers(1, 7),
            c_in=st.integers(1, 64), c_out=st.integers(1, 64), bias=st.booleans())
@@ -178,7 +178,7 @@ def test_convolution_is_translation_equivariant(evidence) -> None:
         moved_response = keras_conv(moved, kernel, bias, 1, "same")
         shifted = np.roll(response, (dy, dx), axis=(1, 2))
         error = float(np.max(np.abs(moved_response - shifted)))
-        assert error < 1e-4, f"geom.translation: shifting the input by ({dy},{dx}) does not shift the map (max error {error:.3g})"
+        assert error < 1e-4, f"shifting the input by ({dy},{dx}) does not shift the map (max error {error:.3g})"
 
     # The pattern stays at least k pixels from every border at both places: "away from the borders".
     margin = 5
@@ -238,15 +238,15 @@ def test_receptive_field(evidence) -> None:
     evidence.figure("What one output unit sees", figure,
                     "Input pixels with a non-zero gradient for the top-left output unit (black), on the same scale.")
 
-    assert plain == book, f"geom.receptive_field: three 3×3 convs see {plain}×{plain}, book {book}×{book}"
-    assert with_pooling >= 2 * plain, f"geom.receptive_field: pooling grows the window only to {with_pooling}, from {plain}"
+    assert plain == book, f"three 3×3 convs see {plain}×{plain}, book {book}×{book}"
+    assert with_pooling >= 2 * plain, f"pooling grows the window only to {with_pooling}, from {plain}"
 
     def law(kernels: list[int], pools: list[bool]) -> None:
         stack = []
         for k, pool in zip(kernels, pools):
             stack += [Window(k)] + ([Window(2, 2)] if pool else [])
         measured, formula = extent(measured_receptive_field(stack)), geometry.receptive_field(stack)
-        assert measured == formula, f"geom.receptive_field: {stack}: gradient {measured}, formula {formula}"
+        assert measured == formula, f"{stack}: gradient {measured}, formula {formula}"
 
     verify(evidence, "gradient footprint = formula, random stacks", law,
            kernels=st.lists(st.integers(1, 5), min_size=1, max_size=4), pools=st.lists(st.booleans(), min_size=4, max_size=4))
@@ -266,14 +266,14 @@ def test_rescaling_maps_onto_range(name: str, evidence) -> None:
     layer, (low, high) = RESCALINGS[name]
     ends = keras.ops.convert_to_numpy(layer(np.array([0.0, 255.0], "float32")))
     evidence.measure(f"{name}: 0 and 255 map to", ends.tolist(), [low, high])
-    assert np.allclose(ends, [low, high], atol=1e-6), f"geom.rescale: {name} maps 0, 255 to {ends.tolist()}, not {low}, {high}"
+    assert np.allclose(ends, [low, high], atol=1e-6), f"{name} maps 0, 255 to {ends.tolist()}, not {low}, {high}"
 
     def law(pixels: list[int]) -> None:
         x = np.array(pixels, "float32")
         y = keras.ops.convert_to_numpy(layer(x))
-        assert np.all((y >= low - 1e-6) & (y <= high + 1e-6)), f"geom.rescale: {name} leaves [{low}, {high}]: {y.min()}..{y.max()}"
+        assert np.all((y >= low - 1e-6) & (y <= high + 1e-6)), f"{name} leaves [{low}, {high}]: {y.min()}..{y.max()}"
         order = np.argsort(x, kind="stable")
-        assert np.all(np.diff(y[order]) >= 0), f"geom.rescale: {name} does not keep the order of pixel values"
+        assert np.all(np.diff(y[order]) >= 0), f"{name} does not keep the order of pixel values"
 
     verify(evidence, f"{name} stays in [{low:g}, {high:g}] and keeps order", law,
            pixels=st.lists(st.integers(0, 255), min_size=1, max_size=64))

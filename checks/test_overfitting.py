@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from experiments import figures, models
-from experiments.claims import claim
 from experiments.curves import final_gap, last_epochs_mean
 
 
@@ -44,33 +43,44 @@ def overfitting_statistics(run) -> dict[str, float]:
 
 @pytest.mark.slow
 @pytest.mark.claim("over.small_data")
-def test_small_data_overfits(plain_runs, profile, evidence) -> None:
-    the_claim = claim("over.small_data")
+def test_small_data_overfits(plain_runs, augmented_runs, profile, evidence) -> None:
+    book = evidence.claim.numbers
+
+    def statistics(runs) -> dict[str, list[float]]:
+        per_run = [overfitting_statistics(run) for run in runs]
+        return {band_id: [s[band_id] for s in per_run] for band_id in evidence.claim.bands}
+
     record_departures(evidence, profile)
-    per_run = [overfitting_statistics(run) for run in plain_runs]
-    failed = evidence.judge_bands(the_claim, {name: [s[name] for s in per_run] for name in the_claim.bands})
+    failed = evidence.judge_bands(statistics(plain_runs))
+    evidence.judge_control(statistics(augmented_runs))
     evidence.measure("epoch of minimum validation loss, per seed", [r.best_epoch for r in plain_runs],
-                     the_claim.numbers["min_val_loss_epoch"])
+                     book["min_val_loss_epoch"])
     evidence.measure("final validation accuracy, per seed", [r.history["val_accuracy"][-1] for r in plain_runs],
-                     the_claim.numbers["final_val_accuracy"])
+                     book["final_val_accuracy"])
     evidence.figure("Training and validation, plain convnet",
                     figures.training_curves({f"seed {r.spec.seed}": r.history for r in plain_runs}),
                     "The book's two plots: training (solid) runs away from validation (dashed).")
-    assert not failed, "over.small_data: " + "; ".join(failed) + f" — book: {the_claim.book}"
+    assert not failed, evidence.failure(failed)
+
+
+def cure_statistics(plain_runs, cured_runs) -> dict[str, list[float]]:
+    """Per seed, by the id of over.augmentation's band for each: what the cure changes against the plain run."""
+    pairs = list(zip(plain_runs, cured_runs, strict=True))
+    return {
+        "gap_cut": [final_gap(p.history) - final_gap(c.history) for p, c in pairs],
+        "later_best_epoch": [c.best_epoch - p.best_epoch for p, c in pairs],
+        "accuracy_gain": [last_epochs_mean(c.history) - last_epochs_mean(p.history) for p, c in pairs],
+    }
 
 
 @pytest.mark.slow
 @pytest.mark.claim("over.augmentation")
 def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_runs, profile, evidence) -> None:
-    the_claim = claim("over.augmentation")
-    failed = evidence.judge_bands(the_claim, {
-        "gap_cut": [final_gap(p.history) - final_gap(a.history) for p, a in zip(plain_runs, augmented_runs)],
-        "later_best_epoch": [a.best_epoch - p.best_epoch for p, a in zip(plain_runs, augmented_runs)],
-        "accuracy_gain": [last_epochs_mean(a.history) - last_epochs_mean(p.history)
-                          for p, a in zip(plain_runs, augmented_runs)],
-    })
+    failed = evidence.judge_bands(cure_statistics(plain_runs, augmented_runs))
+    evidence.judge_control(cure_statistics(plain_runs, plain_runs))
     evidence.measure("augmented: validation accuracy (last 5 epochs), per seed",
-                     np.round([last_epochs_mean(r.history) for r in augmented_runs], 3), the_claim.numbers["val_accuracy"])
+                     np.round([last_epochs_mean(r.history) for r in augmented_runs], 3),
+                     evidence.claim.numbers["val_accuracy"])
     evidence.measure("plain: validation accuracy (last 5 epochs), per seed",
                      np.round([last_epochs_mean(r.history) for r in plain_runs], 3))
     evidence.measure("augmented: epoch of minimum validation loss, per seed", [r.best_epoch for r in augmented_runs])
@@ -88,7 +98,7 @@ def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_run
     evidence.figure("Training and validation, augmentation and dropout",
                     figures.training_curves({f"seed {r.spec.seed}": r.history for r in augmented_runs}),
                     "The book's two plots for the second model: the curves stay together, validation loss keeps falling.")
-    assert not failed, "over.augmentation: " + "; ".join(failed) + f" — book: {the_claim.book}"
+    assert not failed, evidence.failure(failed)
 
 
 @pytest.mark.claim("over.no_val_augmentation")
@@ -106,6 +116,6 @@ def test_augmentation_acts_only_in_training(cats_vs_dogs, profile, evidence) -> 
     plain.set_weights(augmented.get_weights())
     same = evidence.measure("augmented model predicts as the same weights without augmentation",
                             bool(np.array_equal(augmented.predict(x_val, verbose=0), plain.predict(x_val, verbose=0))), True)
-    assert identical, "over.no_val_augmentation: the augmentation layers change images at inference"
-    assert changed > 0.9, f"over.no_val_augmentation: training-mode augmentation changed only {changed:.0%} of the images"
-    assert same, "over.no_val_augmentation: the augmented model's validation predictions differ from its plain twin's"
+    assert identical, "the augmentation layers change images at inference"
+    assert changed > 0.9, f"training-mode augmentation changed only {changed:.0%} of the images"
+    assert same, "the augmented model's validation predictions differ from its plain twin's"

@@ -20,7 +20,6 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from experiments import figures
-from experiments.claims import claim
 from experiments.training import Arrays, TrainSpec, train
 
 CLASSES = (0, 6)  # T-shirt/top → 0, shirt → 1
@@ -105,36 +104,41 @@ def differences(a: list[float], b: list[float]) -> list[float]:
     return list(np.subtract(a, b))
 
 
-@pytest.mark.slow
-@pytest.mark.claim("over.network_size")
-def test_network_size_sets_when_overfitting_starts(variant_runs, evidence) -> None:
-    the_claim = claim("over.network_size")
-    original, smaller, bigger = (variant_runs[v] for v in (ORIGINAL, "4-4 (smaller)", "512-512 (bigger)"))
-    failed = evidence.judge_bands(the_claim, {
+def size_statistics(original, smaller, bigger) -> dict[str, list[float]]:
+    """Per seed, by the id of over.network_size's band for each."""
+    return {
         "smaller_turns_later": differences(best_epochs(smaller), best_epochs(original)),
         "larger_turns_earlier": differences(best_epochs(original), best_epochs(bigger)),
         "larger_ends_worse": differences(final_val_losses(bigger), final_val_losses(original)),
-    })
-    book = the_claim.numbers["min_val_loss_epoch"]
-    compare_with_original(variant_runs, ["4-4 (smaller)", "512-512 (bigger)"], evidence,
-                          book_epochs={ORIGINAL: book["16-16"], "4-4 (smaller)": book["4-4"], "512-512 (bigger)": book["512-512"]})
-    assert not failed, "over.network_size: " + "; ".join(failed) + f" — book: {the_claim.book}"
+    }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("claim_id, variant", [
-    pytest.param("over.l2", "16-16 + L2(0.001)", marks=pytest.mark.claim("over.l2"), id="l2"),
-    pytest.param("over.dropout", "16-16 + Dropout(0.5)", marks=pytest.mark.claim("over.dropout"), id="dropout"),
+@pytest.mark.claim("over.network_size")
+def test_network_size_sets_when_overfitting_starts(variant_runs, evidence) -> None:
+    original, smaller, bigger = (variant_runs[v] for v in (ORIGINAL, "4-4 (smaller)", "512-512 (bigger)"))
+    failed = evidence.judge_bands(size_statistics(original, smaller, bigger))
+    evidence.judge_control(size_statistics(original, original, original))
+    book = evidence.claim.numbers["min_val_loss_epoch"]
+    compare_with_original(variant_runs, ["4-4 (smaller)", "512-512 (bigger)"], evidence,
+                          book_epochs={ORIGINAL: book["16-16"], "4-4 (smaller)": book["4-4"], "512-512 (bigger)": book["512-512"]})
+    assert not failed, evidence.failure(failed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant, book_key", [
+    pytest.param("16-16 + L2(0.001)", "l2", marks=pytest.mark.claim("over.l2"), id="l2"),
+    pytest.param("16-16 + Dropout(0.5)", "dropout", marks=pytest.mark.claim("over.dropout"), id="dropout"),
 ])
-def test_regularisation_lowers_final_validation_loss(claim_id, variant, variant_runs, evidence) -> None:
-    the_claim = claim(claim_id)
-    failed = evidence.judge_bands(the_claim, {
-        "loss_cut": differences(final_val_losses(variant_runs[ORIGINAL]), final_val_losses(variant_runs[variant])),
-    })
+def test_regularisation_lowers_final_validation_loss(variant, book_key, variant_runs, evidence) -> None:
+    def cut(regularised) -> dict[str, list[float]]:
+        return {"loss_cut": differences(final_val_losses(variant_runs[ORIGINAL]), final_val_losses(regularised))}
+
+    failed = evidence.judge_bands(cut(variant_runs[variant]))
+    evidence.judge_control(cut(variant_runs[ORIGINAL]))
     evidence.note("The validation loss includes the L2 penalty, as Keras reports it and as the book's curves show it."
-                  if claim_id == "over.l2" else
+                  if book_key == "l2" else
                   "Dropout acts only in training: the validation loss is that of the whole network.")
-    book = the_claim.numbers["final_val_loss"]
-    compare_with_original(variant_runs, [variant], evidence,
-                          book_losses={ORIGINAL: book["plain"], variant: book["l2" if claim_id == "over.l2" else "dropout"]})
-    assert not failed, f"{claim_id}: " + "; ".join(failed) + f" — book: {the_claim.book}"
+    book = evidence.claim.numbers["final_val_loss"]
+    compare_with_original(variant_runs, [variant], evidence, book_losses={ORIGINAL: book["plain"], variant: book[book_key]})
+    assert not failed, evidence.failure(failed)

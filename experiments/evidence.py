@@ -3,6 +3,12 @@
 An `Evidence` lives for one test. Its `payload()` is plain JSON-ready data, so
 pytest-xdist can carry it from a worker to the controller inside the test
 report.
+
+A stochastic claim is judged twice by the same statistics and bands: on the
+runs it is about (`judge_bands`), and on its negative control
+(`judge_control`, the catalogue's ``control`` says what that is), which must
+fail them. A control that passes is an error of the check, not a verdict on
+the claim: the check could not have failed.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from experiments.stats import DEFAULT_CONFIDENCE, Band, Judgement, judge
 
 if TYPE_CHECKING:
     from experiments.claims import Claim
+
+
+class CheckCannotFail(Exception):
+    """A claim's negative control passed its bands: the check would pass whatever the runs did."""
 
 
 def jsonable(value: Any) -> Any:
@@ -38,12 +48,17 @@ def jsonable(value: Any) -> Any:
 
 @dataclass
 class Evidence:
-    claim_id: str
+    claim: Claim
     confidence: float = DEFAULT_CONFIDENCE  # of the intervals judged statistics are held to (--confidence)
     measured: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, str]] = field(default_factory=list)
     departures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    control_doubt: str = ""  # why the seeds cannot show that the control fails, when they cannot
+
+    @property
+    def claim_id(self) -> str:
+        return self.claim.id
 
     def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, ...] | None = None) -> Any:
         """Record a measured quantity beside the book's number for it; returns ``value``.
@@ -58,15 +73,18 @@ class Evidence:
         return value
 
     def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None,
-              headline: tuple[str, ...] | None = None, band_id: str | None = None) -> Judgement:
+              headline: tuple[str, ...] | None = None, band_id: str | None = None, control: bool = False) -> Judgement:
         """Judge ``per_seed`` against ``band`` at this run's confidence, and record it."""
         judgement = judge(statistic, per_seed, band, self.confidence)
-        self.judged(judgement, book, headline, band_id)
+        self.judged(judgement, book, headline, band_id, control)
         return judgement
 
     def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, ...] | None = None,
-               band_id: str | None = None) -> str:
-        """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it."""
+               band_id: str | None = None, control: bool = False) -> str:
+        """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it.
+
+        ``control``: judged on the claim's negative control, where failing the band is what must happen.
+        """
         outcome = judgement.outcome
         self.measured.append({
             "quantity": judgement.statistic,
@@ -87,30 +105,60 @@ class Evidence:
             "explanation": judgement.explain(),
             **({"headline": list(headline)} if headline is not None else {}),
             **({"band_id": band_id} if band_id is not None else {}),
+            **({"control": True} if control else {}),
         })
         return outcome
 
-    def judge_band(self, claim: Claim, band_id: str, per_seed: Sequence[float], book: Any = None,
+    def judge_band(self, band_id: str, per_seed: Sequence[float], book: Any = None,
                    headline: tuple[str, ...] | None = None) -> Judgement:
-        """Judge the statistic of ``claim``'s band ``band_id`` on its per-seed values, under the band's label."""
-        band = claim.bands[band_id]
+        """Judge the statistic of the claim's band ``band_id`` on its per-seed values, under the band's label."""
+        band = self.claim.bands[band_id]
         return self.judge(band.label, per_seed, band, book, headline, band_id)
 
-    def judge_bands(self, claim: Claim, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
-        """Judge each of ``claim``'s bands (by id) on its statistic's per-seed values; the failed ones, described.
+    def judge_bands(self, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
+        """Judge each of the claim's bands (by id) on its statistic's per-seed values; the failed ones, described.
 
         A band the seeds cannot decide is recorded as inconclusive, not failed:
         the plugin turns a check whose only doubts are these into an
         inconclusive verdict.
         """
-        if set(per_seed) != set(claim.bands):
-            raise ValueError(f"{claim.id}: statistics {sorted(per_seed)} do not match its bands {sorted(claim.bands)}")
-        judgements = [self.judge_band(claim, band_id, per_seed[band_id]) for band_id in claim.bands]
+        self._match_bands(per_seed)
+        judgements = [self.judge_band(band_id, per_seed[band_id]) for band_id in self.claim.bands]
         return [j.describe() for j in judgements if j.fails]
 
+    def judge_control(self, per_seed: Mapping[str, Sequence[float]]) -> str:
+        """Judge the claim's bands on its negative control's statistics; the control's outcome.
+
+        "fails" when at least one band fails, as it must. A control that holds
+        every band raises CheckCannotFail. One whose seeds cannot decide
+        (no band fails, some are inconclusive) leaves the check inconclusive:
+        these seeds cannot show that the check could fail.
+        """
+        self._match_bands(per_seed)
+        judgements = [self.judge(band.label, per_seed[band_id], band, band_id=band_id, control=True)
+                      for band_id, band in self.claim.bands.items()]
+        if any(j.fails for j in judgements):
+            return "fails"
+        undecided = [j.explain() for j in judgements if j.outcome == "inconclusive"]
+        if not undecided:
+            raise CheckCannotFail(f"its negative control ({self.claim.control}) holds every band: "
+                                  + "; ".join(j.explain() for j in judgements) + " — the check cannot fail")
+        self.control_doubt = "its negative control does not fail its bands clearly: " + "; ".join(undecided)
+        return "inconclusive"
+
+    def _match_bands(self, per_seed: Mapping[str, Sequence[float]]) -> None:
+        if set(per_seed) != set(self.claim.bands):
+            raise ValueError(f"{self.claim.id}: statistics {sorted(per_seed)} do not match its bands "
+                             f"{sorted(self.claim.bands)}")
+
+    def failure(self, failed: Sequence[str]) -> str:
+        """The message of a check whose bands ``failed``: the claim, each failed statistic, the book's numbers."""
+        return f"{self.claim.id}: " + "; ".join(failed) + (f" — book: {self.claim.book}" if self.claim.book != "—" else "")
+
     def inconclusive(self) -> list[str]:
-        """The explanations of the judged statistics these seeds could not decide."""
-        return [m["explanation"] for m in self.measured if m.get("outcome") == "inconclusive"]
+        """The explanations of the judged statistics these seeds could not decide, and a control's doubt."""
+        doubts = [m["explanation"] for m in self.measured if m.get("outcome") == "inconclusive" and not m.get("control")]
+        return doubts + ([self.control_doubt] if self.control_doubt else [])
 
     def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:
         """Record a figure (a matplotlib Figure or PNG bytes) to embed in the report."""

@@ -101,3 +101,44 @@ def chapter_arc(stages: list[str], per_seed: list[list[float]], book: list[float
     axis.set_title(title, fontsize=9)
     axis.legend(fontsize=7, loc="upper left")
     return figure
+
+
+def estimates_over_reshuffles(series: dict[str, np.ndarray], ylabel: str) -> Figure:
+    """Several estimates of one quantity, one marker style each, along the reshuffles of the data."""
+    figure = new_figure(5, 2.6)
+    axis = figure.subplots()
+    for marker, (label, values) in zip("os^v", series.items()):
+        axis.plot(range(len(values)), values, marker, label=label)
+    axis.set_xlabel("reshuffle")
+    axis.set_ylabel(ylabel)
+    axis.legend(fontsize=8)
+    return figure
+
+
+def per_layer_curves(panels: dict[str, dict[int, list[float]]]) -> Figure:
+    """One panel per measure, one line per seed, conv layers along the x axis."""
+    figure = new_figure(3.5 * len(panels), 3)
+    for axis, (title, values) in zip(figure.subplots(1, len(panels), squeeze=False)[0], panels.items()):
+        for seed, per_layer in values.items():
+            axis.plot(np.arange(1, len(per_layer) + 1), per_layer, "o-", label=f"seed {seed}")
+        axis.set_xlabel("conv layer")
+        axis.set_title(title, fontsize=10)
+    axis.legend(fontsize=8)
+    return figure
+
+
+def heatmap_overlays(images: np.ndarray, heatmaps: np.ndarray, boxes: np.ndarray | None = None) -> Figure:
+    """Each heatmap over its image (n, h, w[, c]), stretched to the image; ``boxes`` (top, left, bottom, right) in white."""
+    from matplotlib.patches import Rectangle
+
+    figure = new_figure(8, 2.2) if len(images) > 1 else new_figure(3, 3)
+    for index, (axis, image, heat) in enumerate(zip(figure.subplots(1, len(images), squeeze=False)[0], images, heatmaps)):
+        height, width = image.shape[:2]
+        axis.imshow(image[..., 0] if image.ndim == 3 and image.shape[-1] == 1 else image,
+                    cmap="gray" if image.ndim == 2 or image.shape[-1] == 1 else None)
+        axis.imshow(heat, cmap="jet", alpha=0.45, extent=(-0.5, width - 0.5, height - 0.5, -0.5))
+        if boxes is not None:
+            top, left, bottom, right = boxes[index]
+            axis.add_patch(Rectangle((left - 0.5, top - 0.5), right - left, bottom - top, fill=False, color="white"))
+        axis.axis("off")
+    return figure

@@ -64,8 +64,11 @@ def _verdict_table(claims: Iterable[Mapping[str, Any]]) -> list[str]:
 def _claim(entry: Mapping[str, Any]) -> list[str]:
     lines = [f"### `{entry['id']}` — {VERDICT_LABELS[entry['verdict']]}", "", entry["statement"], "",
              f"Source: {entry['source']}. Book: {entry['book']}."]
-    judged = [m for m in entry["measured"] if "per_seed" in m]
+    judged = [m for m in entry["measured"] if "per_seed" in m and not m.get("control")]
+    controlled = [m for m in entry["measured"] if m.get("control")]
     reported = [m for m in entry["measured"] if "per_seed" not in m]
+    if entry.get("known_failure") and entry["verdict"] == "known_not_reproduced":
+        lines += ["", f"Known not to reproduce: {entry['known_failure']}"]
     if judged:
         lines += ["", "| statistic | book | measured (mean ± sd) | per seed | band | judged |", "|---|---|---|---|---|---|"]
         for m in judged:
@@ -73,6 +76,13 @@ def _claim(entry: Mapping[str, Any]) -> list[str]:
                          else "holds" if m["holds"] else "fails")
             lines.append(f"| {_cell(m['quantity'])} | {_cell(m['book'])} | {show(m['value'])} ± {m['spread']:.2g} "
                          f"| {_cell(m['per_seed'])} | {_cell(m['band'])} | {_cell(judgement)} |")
+    if controlled:
+        lines += ["", f"Negative control, which must fail the same bands: {entry['control']}", "",
+                  "| statistic, on the control | mean ± sd | per seed | band | judged |", "|---|---|---|---|---|"]
+        lines += [f"| {_cell(m['quantity'])} | {show(m['value'])} ± {m['spread']:.2g} | {_cell(m['per_seed'])} "
+                  f"| {_cell(m['band'])} | {m['outcome']} |" for m in controlled]
+    elif entry.get("no_control"):
+        lines += ["", f"No negative control: {entry['no_control']}"]
     if reported:
         lines += ["", "| measured | here | book |", "|---|---|---|"]
         lines += [f"| {_cell(m['quantity'])} | {_cell(m['value'])} | {_cell(m['book'])} |" for m in reported]

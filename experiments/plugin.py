@@ -143,7 +143,7 @@ def _configure_hypothesis(profile: Profile) -> dict[str, Any]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "claim(id): the catalogue claim (experiments/claims.py) this test checks")
+    config.addinivalue_line("markers", "claim(id): the catalogue claim (experiments/claims/) this test checks")
     config.addinivalue_line("markers", "slow: trains models; minutes rather than seconds")
     hypothesis_settings = _configure_hypothesis(active_profile(config))
     worker = getattr(config, "workerinput", {}).get("workerid")
@@ -176,14 +176,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every claim marker names a claim; a check of a known non-reproduction becomes a strict xfail with its cause."""
+    profile = active_profile(config).name
     for item in items:
         marker = item.get_closest_marker("claim")
         if marker is None:
             continue
         if len(marker.args) != 1 or marker.args[0] not in CLAIMS:
             raise pytest.UsageError(
-                f"{item.nodeid}: @pytest.mark.claim{marker.args!r} does not name one claim of experiments/claims.py"
+                f"{item.nodeid}: @pytest.mark.claim{marker.args!r} does not name one claim of experiments/claims/"
             )
+        known = CLAIMS[marker.args[0]].known_failure
+        if known is not None and known.applies_to(profile, item.name):
+            item.add_marker(pytest.mark.xfail(strict=True, reason=known.cause))
 
 
 def _claim_id(item: pytest.Item) -> str | None:
@@ -197,7 +202,7 @@ def evidence(request: pytest.FixtureRequest) -> Evidence:
     claim_id = _claim_id(request.node)
     if claim_id is None:
         raise pytest.UsageError(f"{request.node.nodeid}: the evidence fixture needs @pytest.mark.claim('<id>')")
-    request.node.stash[EVIDENCE] = Evidence(claim_id, confidence=request.config.getoption("confidence"))
+    request.node.stash[EVIDENCE] = Evidence(CLAIMS[claim_id], confidence=request.config.getoption("confidence"))
     return request.node.stash[EVIDENCE]
 
 
@@ -302,6 +307,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if claim_id is not None:
         _mark_inconclusive(item, report, call)
         verdict, message = _phase_verdict(report, call)
+        if verdict in ("not_reproduced", "error") and claim_id not in message.partition("\n")[0]:
+            message = f"{claim_id}: {message}"  # every failure says which claim it is about
         record: dict[str, Any] = {
             "claim": claim_id, "test": item.nodeid, "when": report.when,
             "verdict": verdict, "message": message, "duration_s": call.duration,

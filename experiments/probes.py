@@ -24,6 +24,15 @@ def conv_channel_means(model: keras.Model, images: np.ndarray, chunk: int = 250)
     return [np.concatenate(layer) for layer in zip(*parts)]
 
 
+def without_relu(model: keras.Model) -> keras.Model:
+    """``model``, changed in place: the ReLU of every conv layer taken away (the same weights, linear maps), so
+    that no map is ever exactly zero and no channel is blank at any depth."""
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            layer.activation = keras.activations.linear
+    return model
+
+
 def blank_channel_fraction(maps: np.ndarray) -> float:
     """Share of (image, channel) pairs whose whole map is zero: the blank squares of the book's grids."""
     return float(np.mean(np.all(maps == 0, axis=(1, 2))))

@@ -84,10 +84,11 @@ class Run:
     seconds: float  # training time when it was trained (not when it was read back)
     entry: Path  # the cache entry holding its files
     from_cache: bool
+    final_weights: str = "final"  # the file its model's final weights come from ("initial": untrained(run))
 
     @property
     def epochs_run(self) -> int:
-        return len(self.history["loss"])
+        return len(self.history.get("loss", []))
 
     @property
     def best_epoch(self) -> int:
@@ -100,12 +101,29 @@ class Run:
     def model(self, weights: str = "final") -> keras.Model:
         """The model with its 'final' (restored best) or 'initial' (untrained) weights."""
         model = self.spec.build()
-        model.load_weights(self.entry / f"{weights}.weights.h5")
+        model.load_weights(self.entry / f"{self.final_weights if weights == 'final' else weights}.weights.h5")
         return model
 
     @property
     def checkpoint(self) -> Path:
         return self.entry / "best-model.keras"
+
+
+def untrained(run: Run, arrays: Arrays | None = None) -> Run:
+    """``run`` as training received it, for a negative control: its initial weights in the place of its final ones.
+
+    Nothing is trained. With ``arrays``, its history is one row, the untrained
+    model evaluated on them (as after an epoch that changed nothing), so that
+    the statistics of a training curve apply to it; without, it has none.
+    """
+    history: dict[str, list[float]] = {}
+    if arrays is not None:
+        model = run.model("initial")
+        model.compile(loss=run.spec.loss, metrics=list(run.spec.metrics))
+        for prefix, x, y in (("", arrays.x_train, arrays.y_train), ("val_", arrays.x_val, arrays.y_val)):
+            scores = model.evaluate(x, y, batch_size=FIT_OPTIONS["validation_batch_size"], verbose=0, return_dict=True)
+            history |= {prefix + name: [float(value)] for name, value in scores.items()}
+    return dataclasses.replace(run, history=history, seconds=0.0, final_weights="initial")
 
 
 class LabelRangeError(ValueError):

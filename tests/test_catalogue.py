@@ -1,4 +1,4 @@
-"""The catalogue in experiments/claims.py against the spec, ../shared/CLAIMS.md."""
+"""The catalogue in experiments/claims/ against the spec, ../shared/CLAIMS.md."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_every_claim_of_the_spec_is_in_the_catalogue():
         if claim_id.endswith(".*"):
             assert any(c.startswith(claim_id[:-1]) for c in CLAIMS), f"{claim_id}: no claim in the catalogue"
         else:
-            assert claim_id in CLAIMS, f"{claim_id}: in CLAIMS.md, missing from experiments/claims.py"
+            assert claim_id in CLAIMS, f"{claim_id}: in CLAIMS.md, missing from experiments/claims/"
     unlisted = [c for c in CLAIMS if c not in ids and not any(i.endswith(".*") and c.startswith(i[:-1]) for i in ids)]
     assert unlisted == []
 

@@ -1,6 +1,6 @@
 """No string of the checks or the catalogue holds a number a run measured: those live in results.json.
 
-The scan reads every string literal of checks/*.py and experiments/claims.py
+The scan reads every string literal of checks/*.py and experiments/claims/*.py
 (with the literal parts of f-strings) and finds its decimals and percentages.
 A number may stand there when it is
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from experiments.claims import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
-SCANNED = [*sorted((ROOT / "checks").glob("*.py")), ROOT / "experiments" / "claims.py"]
+SCANNED = [*sorted((ROOT / "checks").glob("*.py")), *sorted((ROOT / "experiments" / "claims").glob("*.py"))]
 NUMBER = re.compile(r"(?<![\w.])[+\-−±]?(\d+\.\d+|\d+%)")
 SECTION = re.compile(r"(DLwP\d|HG|TFT|section|ch\.)\s*\d+(\.\d+)*$|\d+\.\d+\.\d+$")
 
@@ -46,9 +46,9 @@ def _book_numbers() -> set[float]:
         if isinstance(value, bool):
             return
         if isinstance(value, (int, float)):
-            found.add(round(float(value), 6))
+            found.add(abs(round(float(value), 6)))  # compared by size: a text's sign may be its own character
         elif isinstance(value, str):
-            found.update(round(_value(m.group(0)), 6) for m in NUMBER.finditer(value))
+            found.update(abs(round(_value(m.group(0)), 6)) for m in NUMBER.finditer(value))
         elif isinstance(value, dict):
             for item in value.values():
                 walk(item)

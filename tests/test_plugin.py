@@ -339,20 +339,18 @@ def test_a_killed_worker_costs_its_claim_and_nothing_else(pytester: pytest.Pytes
 TIES = '''
 import os
 import pytest
-from experiments.claims import claim
 
-NO_POOL = claim("pool.no_pool_is_worse")
 TIE = [float(v) for v in os.environ.get("TIE", "-0.01,0.005,0.02").split(",")]
 
 @pytest.mark.claim("pool.no_pool_is_worse")
 def test_a_tie(evidence):
-    failed = evidence.judge_bands(NO_POOL, {"accuracy_gain": TIE, "gap_growth": [0.04, 0.05, 0.045]})
+    failed = evidence.judge_bands({"accuracy_gain": TIE, "gap_growth": [0.04, 0.05, 0.045]})
     assert not failed
 
 @pytest.mark.claim("trans.fine_tuning")
 @pytest.mark.xfail(strict=True, reason="known: fine-tuning loses here")
 def test_a_known_failure_that_now_ties(evidence):
-    failed = evidence.judge_bands(claim("trans.fine_tuning"), {"gain": [-0.01, 0.005, 0.02]})
+    failed = evidence.judge_bands({"gain": [-0.01, 0.005, 0.02]})
     assert not failed, failed
 '''
 
@@ -408,3 +406,57 @@ def test_the_report_leads_with_the_headline_and_the_arc(pytester: pytest.Pyteste
     headline, summary = page.index('id="headline"'), page.index('id="summary"')
     assert headline < summary and page.index('alt="The chapter-5 arc: book against measured"') < summary
     assert "0.710 ± 0.010" in page[headline:summary] and "0.968" in page[headline:summary]
+
+
+CONTROLLED = '''
+import pytest
+
+EFFECT = {"gap_cut": [0.2, 0.25, 0.22], "later_best_epoch": [30, 41, 35], "accuracy_gain": [0.08, 0.1, 0.09]}
+
+@pytest.mark.claim("over.augmentation")
+def test_a_control_that_passes(evidence):
+    failed = evidence.judge_bands(EFFECT)
+    evidence.judge_control(EFFECT)
+    assert not failed
+
+@pytest.mark.claim("vis.trained_filters")
+def test_a_known_failure(evidence):
+    assert False, "the share is too low"
+
+@pytest.mark.claim("trans.feature_extraction_aug")
+def test_known_at_one_profile(evidence):
+    assert False, "below fast extraction"
+
+@pytest.mark.claim("geom.valid")
+def test_a_message_without_its_claim():
+    assert False, "the sizes differ"
+'''
+
+
+def test_controls_known_failures_and_messages(pytester: pytest.Pytester) -> None:
+    """A control that passes is an error of the check; a known failure comes from the catalogue as a strict xfail
+    with its cause, at the profiles it names; every failure's message starts from its claim."""
+    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makepyfile(test_controlled=CONTROLLED)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2, xfailed=2)
+    claims = {c["id"]: c for c in results_of(pytester)["claims"]}
+    control = claims["over.augmentation"]
+    assert control["verdict"] == "error"
+    assert control["tests"][0]["message"].startswith("over.augmentation: call: experiments.evidence.CheckCannotFail")
+    assert [m["outcome"] for m in control["measured"] if m.get("control")] == ["holds"] * 3
+    assert control["control"] == claim_of("over.augmentation").control
+    for known in ("vis.trained_filters", "trans.feature_extraction_aug"):
+        assert claims[known]["verdict"] == "known_not_reproduced"
+        assert claims[known]["tests"][0]["message"] == claims[known]["known_failure"] == claim_of(known).known_failure.cause
+    assert claims["geom.valid"]["tests"][0]["message"].startswith("geom.valid: AssertionError: the sizes differ")
+
+    full = pytester.runpytest("-p", "no:cacheprovider", "--profile", "full", "--allow-cpu", "-k", "one_profile")
+    full.assert_outcomes(failed=1)  # the full profile judges it with VGG16: no mark there
+    assert {c["id"]: c for c in results_of(pytester)["claims"]}["trans.feature_extraction_aug"]["verdict"] == "not_reproduced"
+
+
+def claim_of(claim_id: str):
+    from experiments.claims import claim
+
+    return claim(claim_id)

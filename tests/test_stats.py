@@ -97,16 +97,16 @@ def test_judge_bands_records_every_band_and_returns_the_failed_ones():
 
     the_claim = claim("pool.no_pool_is_worse")
     accuracy, gap = the_claim.bands["accuracy_gain"], the_claim.bands["gap_growth"]
-    evidence = Evidence(the_claim.id)
-    failed = evidence.judge_bands(the_claim, {"accuracy_gain": [-0.02, -0.03, -0.025], "gap_growth": [0.04, 0.05, 0.045]})
+    evidence = Evidence(the_claim)
+    failed = evidence.judge_bands({"accuracy_gain": [-0.02, -0.03, -0.025], "gap_growth": [0.04, 0.05, 0.045]})
     assert [(m["band_id"], m["quantity"]) for m in evidence.measured] == [("accuracy_gain", accuracy.label),
                                                                             ("gap_growth", gap.label)]
     assert len(failed) == 1 and failed[0].startswith(f"{accuracy.label}: mean -0.025")
     assert evidence.inconclusive() == []
-    evidence.judge_bands(the_claim, {"accuracy_gain": [-0.01, 0.0, 0.011], "gap_growth": [0.04, 0.05, 0.045]})
+    evidence.judge_bands({"accuracy_gain": [-0.01, 0.0, 0.011], "gap_growth": [0.04, 0.05, 0.045]})
     assert evidence.inconclusive() == [judge(accuracy.label, [-0.01, 0.0, 0.011], accuracy).explain()]
     with pytest.raises(ValueError, match="do not match its bands"):
-        evidence.judge_bands(the_claim, {"accuracy_gain": [0.1]})
+        evidence.judge_bands({"accuracy_gain": [0.1]})
 
 
 def test_rewording_or_reordering_the_bands_changes_no_verdict():
@@ -123,8 +123,8 @@ def test_rewording_or_reordering_the_bands_changes_no_verdict():
         reworded = dataclasses.replace(the_claim, bands={
             band_id: dataclasses.replace(band, label=f"reworded: {band.label[::-1]}")
             for band_id, band in reversed(list(the_claim.bands.items()))})
-        original, changed = Evidence(the_claim.id), Evidence(the_claim.id)
-        original.judge_bands(the_claim, values)
-        changed.judge_bands(reworded, values)
+        original, changed = Evidence(the_claim), Evidence(reworded)
+        original.judge_bands(values)
+        changed.judge_bands(values)
         outcomes = {m["band_id"]: m["outcome"] for m in original.measured}
         assert {m["band_id"]: m["outcome"] for m in changed.measured} == outcomes, the_claim.id

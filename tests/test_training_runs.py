@@ -230,3 +230,19 @@ def test_validating_at_the_end_only_has_no_best_epoch(arrays, tmp_path):
     assert len(run.history["val_loss"]) == 1 and len(run.history["loss"]) == 2
     with pytest.raises(ValueError, match="validated every 2 epochs"):
         run.best_epoch
+
+
+def test_untrained_is_the_run_as_training_received_it(arrays, tmp_path):
+    """A negative control's model: the initial weights, evaluated as a one-row history; the run itself untouched."""
+    run = train(SPEC, arrays, RunCache(tmp_path))
+    before = training.untrained(run, arrays)
+    for a, b in zip(before.model().get_weights(), run.model("initial").get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.array_equal(a, b) for a, b in zip(before.model().get_weights(), run.model().get_weights()))
+    model = run.model("initial")
+    model.compile(loss=SPEC.loss, metrics=list(SPEC.metrics))
+    loss, accuracy = model.evaluate(arrays.x_val, arrays.y_val, verbose=0)
+    assert before.history["val_loss"] == [pytest.approx(loss, rel=1e-6)]
+    assert before.history["val_accuracy"] == [pytest.approx(accuracy)]
+    assert set(before.history) == {"loss", "accuracy", "val_loss", "val_accuracy"} and before.epochs_run == 1
+    assert training.untrained(run).epochs_run == 0 and run.history["loss"] and run.final_weights == "final"

@@ -1,0 +1,104 @@
+"""What a claim is: its words, source, the book's numbers, bands, negative control and known failure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Mapping
+
+from experiments.stats import Band
+
+Kind = Literal["exact", "property", "stochastic"]
+
+SOURCES = MappingProxyType(
+    {
+        "DLwP1": "F. Chollet, Deep Learning with Python, 1st ed. (Keras 2.0.8 notebooks)",
+        "DLwP2": "F. Chollet, Deep Learning with Python, 2nd ed.",
+        "HG": "박해선, 혼자 공부하는 머신러닝+딥러닝, ch. 8",
+        "TFT": "TensorFlow tutorial: Transfer learning and fine-tuning",
+        "MLCC": "Google ML crash course, Image Classification practica",
+        "notes-fashion": "study notes: visualising the Fashion-MNIST CNN",
+        "notes-fashion-cnn": "study notes: the Fashion-MNIST CNN with Keras",
+        "notes-tfds": "study notes: cats_vs_dogs practice with TFDS (160×160)",
+        "notes-dlwp": "study notes: DLwP chapters 4–5",
+        "notes-mlcc": "study notes: ML crash course image classification",
+    }
+)
+
+SECTIONS = MappingProxyType(
+    {
+        "arch": "1. Architecture: parameter counts and output shapes",
+        "geom": "2. Geometry of convolution and pooling",
+        "train": "3. Training a small convnet",
+        "over": "4. Overfitting, augmentation, regularisation",
+        "pool": "4. Overfitting, augmentation, regularisation",
+        "trans": "5. Using a pretrained convnet",
+        "vis": "6. What convnets learn",
+    }
+)
+
+Row = tuple[str, tuple[int, ...], int]  # (layer class, output shape, parameters)
+
+
+@dataclass(frozen=True)
+class KnownFailure:
+    """A part of a claim that does not reproduce, and why: the plugin turns it into a strict xfail.
+
+    The cause is one explanation in words, without measured numbers: the report
+    prints today's numbers beside it.
+    """
+
+    cause: str
+    profiles: tuple[str, ...] = ("smoke", "full")  # where it does not reproduce
+    tests: tuple[str, ...] = ()  # the checks (pytest item names) it concerns; none named: every check of the claim
+
+    def applies_to(self, profile: str, item_name: str) -> bool:
+        return profile in self.profiles and (not self.tests or item_name in self.tests)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    kind: Kind
+    statement: str
+    source: str  # where it was printed: book, section, [O]utput/[P]rose/[C]ode/[X] arithmetic
+    book: str  # the source's number, as a person reads it
+    numbers: Mapping[str, Any] = field(default_factory=dict)  # the same, for a check
+    bands: Mapping[str, Band] = field(default_factory=dict)  # stochastic: band id → band of a statistic's mean
+    band_reason: str = ""  # why those bands: fixed before any run, with the book's numbers in view
+    # A stochastic claim's negative control: the runs or setting on which the claim must not hold, judged
+    # by the same statistics and bands (evidence.judge_control); or, where none is possible, why.
+    control: str = ""
+    no_control: str = ""
+    known_failure: KnownFailure | None = None
+
+    def __post_init__(self) -> None:
+        unlabelled = [band_id for band_id, band in self.bands.items() if not band.label]
+        if unlabelled:
+            raise ValueError(f"{self.id}: bands {unlabelled} need the statistic's words as their label")
+        if self.kind == "stochastic" and bool(self.control) == bool(self.no_control):
+            raise ValueError(f"{self.id}: a stochastic claim names its negative control, or says why it has none")
+        if self.control and not self.bands:
+            raise ValueError(f"{self.id}: a control is judged by the claim's bands, and it has none")
+
+    @property
+    def section(self) -> str:
+        return SECTIONS[self.id.split(".", 1)[0]]
+
+    @property
+    def band(self) -> str:
+        if self.kind == "exact":
+            return "exact match"
+        if self.kind == "property":
+            return "holds on every generated example"
+        stated = "; ".join(f"{band.label} {band}" for band in self.bands.values())
+        return f"{stated} (mean over seeds). {self.band_reason}".strip() if stated else ""
+
+    @property
+    def cited_source(self) -> str:
+        """The source with each study-notes key spelled out by its subject."""
+        return re.sub(r"notes-[a-z-]+", lambda m: SOURCES.get(m.group(0), m.group(0)), self.source)
+
+
+UNTRAINED = "each seed's model as training received it (its initial weights)"  # the negative control of many claims

@@ -1,0 +1,91 @@
+"""Section 3: training the small convnets of HG 8-2/8-3 and DLwP1 5.1."""
+
+from __future__ import annotations
+
+from experiments.claims.base import UNTRAINED, Claim
+from experiments.stats import Band
+
+
+ENTRIES = (
+    Claim(
+        id="train.hg.fashion_accuracy",
+        kind="stochastic",
+        control=f"{UNTRAINED}: it has learnt nothing, so it scores near chance (one class in ten).",
+        statement=(
+            "The Fashion-MNIST CNN (48,000/12,000 split, Adam, batch 32, EarlyStopping(patience=2, "
+            "restore_best_weights) + ModelCheckpoint, ≤20 epochs) reaches ~92% validation "
+            "accuracy and stops early."
+        ),
+        source="HG 8-2 [O]; notes-fashion-cnn",
+        book="val 0.9207 (best epoch 9 of 11), 0.9234 (notes); test 0.9124",
+        numbers={"val_accuracy": (0.9207, 0.9234), "test_accuracy": 0.9124, "epochs_run": 11, "max_epochs": 20},
+        bands={
+            "val_accuracy": Band(0.910, 0.935, label="validation accuracy"),
+            "test_accuracy": Band(0.900, 0.925, label="test accuracy"),
+            "epochs_run": Band(high=19, label="epochs run"),
+        },
+        band_reason=(
+            "The book printed two runs 0.3 points apart; seeds and today's kernels move such a "
+            "model by a few tenths, so ±1.2 points around the book's numbers. Stopping early means "
+            "fewer than the 20 epochs allowed."
+        ),
+    ),
+    Claim(
+        id="train.hg.checkpoint",
+        kind="stochastic",
+        no_control="An equality checked exactly on every seed, not a band: nothing to hold a control to.",
+        statement="The checkpointed best model, reloaded, scores exactly what the restored model scores.",
+        source="HG 8-2 [C]",
+        book="—",
+    ),
+    Claim(
+        id="train.hg.weights_spread",
+        kind="stochastic",
+        control=f"{UNTRAINED} in the place of the trained one: weights that training never moved are not spread.",
+        statement=(
+            "Training spreads the first conv layer's weights: untrained ≈ Glorot-uniform (mean ≈ 0, "
+            "std ≈ 0.083–0.085), trained std ≈ 0.23–0.27."
+        ),
+        source="HG 8-3 [O]; notes-fashion, notes-fashion-cnn",
+        book="trained −0.038/0.275; untrained −0.0008/0.083",
+        numbers={"untrained_mean": -0.0008, "untrained_std": 0.083, "trained_mean": -0.038, "trained_std": 0.275,
+                 "trained_std_notes": 0.23},
+        bands={
+            "untrained_within_bound": Band(label="untrained: largest |w| / Glorot bound √(6/(fan_in+fan_out))",
+                high=1.0, exact="Glorot's uniform initialiser draws inside its bound on every seed"),
+            "untrained_uniform": Band(high=0.096,
+                                      label="untrained: Kolmogorov–Smirnov distance to U(−bound, bound)"),
+            "spread_ratio": Band(low=2.0, label="trained std / untrained std"),
+            "trained_std": Band(0.18, 0.35, label="trained std"),
+        },
+        band_reason=(
+            "Glorot-uniform draws every weight from U(−b, b): none may exceed b, and 0.096 is the "
+            "Kolmogorov–Smirnov critical distance for 288 weights at α = 0.01. \"Several times "
+            "larger\" is read as at least twice (the book's ratio is 3.3); the trained std band is "
+            "the book's 0.23–0.275 widened by a quarter."
+        ),
+    ),
+    Claim(
+        id="train.hg.feature_maps",
+        kind="stochastic",
+        no_control="Shapes compared exactly with the printed ones, not a band: nothing to hold a control to.",
+        statement=(
+            "The functional API exposes intermediate outputs: (1,28,28,32) after conv 1, "
+            "(1,14,14,64) after conv 2."
+        ),
+        source="HG 8-3 [O]",
+        book="(1,28,28,32); (1,14,14,64)",
+        numbers={"conv1": (1, 28, 28, 32), "conv2": (1, 14, 14, 64)},
+    ),
+    Claim(
+        id="train.dlwp1.mnist",
+        kind="stochastic",
+        control=f"{UNTRAINED}: it has learnt nothing, so it scores near chance (one digit in ten).",
+        statement="The MNIST convnet, RMSprop, 5 epochs, batch 64, reaches ≈99.1% test accuracy.",
+        source="DLwP1 5.1 [O][P]",
+        book="printed 0.9913; prose 99.3%",
+        numbers={"test_accuracy": 0.9913},
+        bands={"test_accuracy": Band(0.985, 0.995, label="test accuracy")},
+        band_reason="The printed 0.9913 and the prose's 99.3% both sit well inside ±0.5 points of 0.99.",
+    ),
+)
