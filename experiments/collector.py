@@ -7,7 +7,6 @@ the history and rewrites DIR/index.html, then prints the claims table.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from datetime import datetime, timezone
@@ -18,8 +17,7 @@ import pytest
 
 from experiments import environment, history
 from experiments.profiles import Profile
-from experiments.findings import reference_path
-from experiments.report import ResultsError, load, render, render_index
+from experiments.publish import publish
 from experiments.results import VERDICT_LABELS, VERDICTS, build_results, verdict_counts
 from experiments.termination import stopped_by
 
@@ -111,19 +109,7 @@ class Collector:
         for t in tests:
             t["duration_s"] = round(t["duration_s"], 3)
         self.results = build_results(self._run(exitstatus), tests)
-        summary = history.summarise(self.results)
-        past = history.load(self.directory)
-        before = history.previous_run(past, summary["profile"])
-        self.results["changes"] = history.changes(before, summary) if before else None
-        self.results["since_reference"] = _since_reference(summary)
-
-        page = render(self.results)
-        self.run_dir = self._new_run_dir(self.results["run"]["id"])
-        _write_atomically(self.run_dir / "results.json", json.dumps(self.results, indent=1, ensure_ascii=False))
-        _write_atomically(self.run_dir / "report.html", page)
-        _point_latest(self.directory, self.run_dir)
-        history.append(self.directory, summary)
-        _write_atomically(self.directory / "index.html", render_index([*past, summary]))
+        self.run_dir = publish(self.directory, self.results)
 
         if self.results["changes"]:
             self.weakenings = history.weakenings(self.results["changes"])
@@ -131,16 +117,6 @@ class Collector:
             self.regressions = history.regressions(self.results["changes"])
             if self.regressions:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-    def _new_run_dir(self, run_id: str) -> Path:
-        for suffix in ["", *(f"-{n}" for n in range(2, 1000))]:
-            candidate = self.directory / f"{run_id}{suffix}"
-            try:
-                candidate.mkdir(parents=True)
-                return candidate
-            except FileExistsError:
-                continue
-        raise RuntimeError(f"{self.directory}: no free run directory for {run_id}")
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.results is None:
@@ -166,29 +142,3 @@ class Collector:
                     f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}",
                     red=True, bold=True,
                 )
-
-
-def _since_reference(summary: dict[str, Any]) -> dict[str, Any] | None:
-    """What changed against the committed reference run of the same profile (reports/reference/), if there is one."""
-    path = reference_path(summary["profile"])
-    if not path.is_file():
-        return None
-    try:
-        reference = load(path)
-    except ResultsError:
-        return None  # a reference of another schema says nothing about this run
-    return history.changes(history.summarise(reference), summary)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _point_latest(directory: Path, run_dir: Path) -> None:
-    """Make DIR/latest a link to the newest run, replacing the old link in one step."""
-    temporary = directory / f".latest-{os.getpid()}"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(run_dir.name, target_is_directory=True)
-    os.replace(temporary, directory / "latest")

@@ -111,8 +111,10 @@ class Evidence:
 
     def judge_band(self, band_id: str, per_seed: Sequence[float], book: Any = None,
                    headline: tuple[str, ...] | None = None) -> Judgement:
-        """Judge the statistic of the claim's band ``band_id`` on its per-seed values, under the band's label."""
+        """Judge the statistic of the claim's band ``band_id`` on its per-seed values, under the band's label,
+        beside ``book`` or else the book's value the catalogue works out for it."""
         band = self.claim.bands[band_id]
+        book = self.claim.book_value(band_id) if book is None else book
         return self.judge(band.label, per_seed, band, book, headline, band_id)
 
     def judge_bands(self, per_seed: Mapping[str, Sequence[float]]) -> list[str]:

@@ -132,6 +132,7 @@ def reachable(url: str) -> str:
 
 
 def workflow_limit_minutes(path: Path = WORKFLOW) -> int | None:
+    """The time limit of the workflow's first job: each shard's."""
     found = re.search(r"timeout-minutes:\s*(\d+)", path.read_text()) if path.is_file() else None
     return int(found.group(1)) if found else None
 
@@ -169,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         problems += bool(failure)
         print(f"download {what}: {'reachable' if not failure else failure}")
     limit = workflow_limit_minutes()
-    print(f"projected full profile, {seeds} seeds, heavy runs only: {total:.0f} min; the nightly workflow allows "
-          f"{limit if limit is not None else '?'} min")
+    print(f"projected full profile, {seeds} seeds, heavy runs only: {total:.0f} min; each shard of the nightly "
+          f"workflow is allowed {limit if limit is not None else '?'} min")
     return 1 if problems else 0
 
 

@@ -69,3 +69,20 @@ def test_every_claim_has_a_check(pytester: pytest.Pytester):
     checked = {item.get_closest_marker("claim").args[0] for item in items if item.get_closest_marker("claim")}
     assert len(items) > 40  # collected, not lost to an import error
     assert [c.id for c in CATALOGUE if c.id not in checked] == []
+
+
+def test_a_judged_statistic_carries_the_book_value_worked_out_for_it():
+    """The book's number sits on the row of the statistic it belongs to, worked out from the claim's numbers."""
+    from experiments.claims import claim
+    from experiments.evidence import Evidence
+
+    l2 = claim("over.l2")
+    evidence = Evidence(l2)
+    evidence.judge_bands({"loss_cut": [0.2, 0.3, 0.25]})
+    book = l2.numbers["final_val_loss"]
+    assert evidence.measured[0]["book"] == pytest.approx(book["plain"] - book["l2"])
+    assert evidence.judge_band("loss_cut", [0.2], book=0.5).statistic and evidence.measured[-1]["book"] == 0.5
+    for entry in CATALOGUE:
+        assert set(entry.at_book) <= set(entry.bands), entry.id
+        for band_id in entry.at_book:
+            assert entry.book_value(band_id) is not None, f"{entry.id}: {band_id}"

@@ -17,7 +17,7 @@ def test_preflight_checks_each_heavy_run_and_each_download(mirror, capsys, monke
     assert printed.startswith("GPU: none — the installed TensorFlow is the CPU wheel")
     assert printed.count("one step twice bit-identical") == len(runs)
     assert printed.count(": reachable") == len(preflight.download_addresses())
-    assert "projected full profile, 1 seeds, heavy runs only:" in printed and "the nightly workflow allows 90 min" in printed
+    assert "projected full profile, 1 seeds, heavy runs only:" in printed and "each shard of the nightly workflow is allowed 90 min" in printed
 
 
 def test_preflight_fails_on_a_missing_download_and_without_a_gpu(mirror, capsys, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from experiments.stats import Band
 
@@ -67,6 +67,9 @@ class Claim:
     numbers: Mapping[str, Any] = field(default_factory=dict)  # the same, for a check
     bands: Mapping[str, Band] = field(default_factory=dict)  # stochastic: band id → band of a statistic's mean
     band_reason: str = ""  # why those bands: fixed before any run, with the book's numbers in view
+    # band id → the book's value of that band's statistic, worked out from ``numbers`` (where the book prints
+    # what it takes): the report shows it on the statistic's row.
+    at_book: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
     # A stochastic claim's negative control: the runs or setting on which the claim must not hold, judged
     # by the same statistics and bands (evidence.judge_control); or, where none is possible, why.
     control: str = ""
@@ -81,6 +84,13 @@ class Claim:
             raise ValueError(f"{self.id}: a stochastic claim names its negative control, or says why it has none")
         if self.control and not self.bands:
             raise ValueError(f"{self.id}: a control is judged by the claim's bands, and it has none")
+        if set(self.at_book) - set(self.bands):
+            raise ValueError(f"{self.id}: book values for {sorted(set(self.at_book) - set(self.bands))}, not bands")
+
+    def book_value(self, band_id: str) -> Any:
+        """The book's value of the statistic of band ``band_id``, or None where the book prints none."""
+        worked_out = self.at_book.get(band_id)
+        return worked_out(self.numbers) if worked_out is not None else None
 
     @property
     def section(self) -> str:

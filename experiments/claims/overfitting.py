@@ -25,6 +25,7 @@ ENTRIES = (
             "best_epoch_share": Band(high=0.5, label="epoch of minimum validation loss / epochs run"),
             "val_loss_rise": Band(low=0.05, label="final − minimum validation loss"),
         },
+        at_book={"best_epoch_share": lambda n: n["min_val_loss_epoch"] / n["epochs"]},
         band_reason=(
             "The book's curves end near 100% training and 72% validation accuracy (a gap near 0.28) with "
             "the validation loss lowest around epoch 5 of 30 and climbing after: the bands ask for each "
@@ -76,6 +77,8 @@ ENTRIES = (
             "larger_turns_earlier": Band(low=0.5, label="epoch of minimum validation loss: 16-16 minus 512-512"),
             "larger_ends_worse": Band(low=0.0, label="final validation loss: 512-512 minus 16-16"),
         },
+        at_book={"smaller_turns_later": lambda n: n["min_val_loss_epoch"]["4-4"] - n["min_val_loss_epoch"]["16-16"],
+                 "larger_turns_earlier": lambda n: n["min_val_loss_epoch"]["16-16"] - n["min_val_loss_epoch"]["512-512"]},
         band_reason=(
             "The book's minima fall at epochs 6, 3 and 2: the smaller network turns at least an epoch later "
             "than the original, the bigger one earlier (half an epoch on average over seeds), and the bigger "
@@ -91,6 +94,7 @@ ENTRIES = (
         book="final val loss 0.42 (L2 0.001) vs 0.77",
         numbers={"final_val_loss": {"l2": 0.42, "plain": 0.77}},
         bands={"loss_cut": Band(low=0.05, label="final validation loss: plain minus L2(0.001)")},
+        at_book={"loss_cut": lambda n: n["final_val_loss"]["plain"] - n["final_val_loss"]["l2"]},
         band_reason="The book's gap is 0.35; \"much more resistant\" is read as a lower final validation loss by at least 0.05.",
     ),
     Claim(
@@ -102,6 +106,7 @@ ENTRIES = (
         book="final val loss 0.54 vs 0.77",
         numbers={"final_val_loss": {"dropout": 0.54, "plain": 0.77}},
         bands={"loss_cut": Band(low=0.05, label="final validation loss: plain minus Dropout(0.5)")},
+        at_book={"loss_cut": lambda n: n["final_val_loss"]["plain"] - n["final_val_loss"]["dropout"]},
         band_reason="The book's gap is 0.23; \"a clear improvement\" is read as a lower final validation loss by at least 0.05.",
     ),
     Claim(
