@@ -6,20 +6,32 @@ import keras
 import numpy as np
 
 
-def conv_activations(model: keras.Model, images: np.ndarray, batch_size: int = 50) -> list[np.ndarray]:
-    """The output of every Conv2D layer (after its activation) for ``images``: one (n, h, w, c) array each.
+def conv_activation_model(model: keras.Model) -> keras.Model:
+    """A model whose outputs are those of every Conv2D layer of ``model`` (after its activation).
 
     Built with the functional API, as the chapters build their activation
     models; a model read back from weights offers ``model.inputs`` only.
     """
-    outputs = [layer.output for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
-    activations = keras.Model(model.inputs, outputs).predict(images, batch_size=batch_size, verbose=0)
-    return [np.asarray(a) for a in activations]
+    return keras.Model(model.inputs, [layer.output for layer in model.layers if isinstance(layer, keras.layers.Conv2D)])
 
 
-def conv_channel_means(model: keras.Model, images: np.ndarray, chunk: int = 250) -> list[np.ndarray]:
-    """Each Conv2D layer's channel means (n, c) for ``images``, a chunk at a time so the maps never all sit in memory."""
-    parts = [[maps.mean(axis=(1, 2)) for maps in conv_activations(model, images[i:i + chunk])]
+def _predict_each_layer(probe: keras.Model, images: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    activations = probe.predict(images, batch_size=batch_size, verbose=0)
+    return [np.asarray(a) for a in (activations if isinstance(activations, list) else [activations])]
+
+
+def conv_activations(model: keras.Model, images: np.ndarray, batch_size: int = 50) -> list[np.ndarray]:
+    """The output of every Conv2D layer (after its activation) for ``images``: one (n, h, w, c) array each."""
+    return _predict_each_layer(conv_activation_model(model), images, batch_size)
+
+
+def conv_channel_means(model: keras.Model, images: np.ndarray, chunk: int = 250, batch_size: int = 50) -> list[np.ndarray]:
+    """Each Conv2D layer's channel means (n, c) for ``images``, a chunk at a time so the maps never all sit in memory.
+
+    One activation model serves every chunk (a model per chunk would be traced once per chunk).
+    """
+    probe = conv_activation_model(model)
+    parts = [[maps.mean(axis=(1, 2)) for maps in _predict_each_layer(probe, images[i:i + chunk], batch_size)]
              for i in range(0, len(images), chunk)]
     return [np.concatenate(layer) for layer in zip(*parts)]
 

@@ -99,21 +99,24 @@ def test_class_probe_reads_a_class_written_in_one_channel():
 
 
 def test_without_relu_no_channel_is_blank_so_the_sparsity_growth_fails():
-    """vis.sparsity's broken model: the section-4 convnet with linear conv layers never gives a channel of zeros."""
-    from experiments import models
+    """vis.sparsity's control: the section-4 convnet with linear conv layers never gives a channel of zeros."""
     from experiments.claims import claim
 
-    def linear(layer):
-        config = layer.get_config()
-        if isinstance(layer, keras.layers.Conv2D):
-            config["activation"] = "linear"
-        return layer.__class__.from_config(config)
-
-    model = keras.models.clone_model(models.cats_dogs_convnet(64), clone_function=linear)
+    model = models.cats_dogs_convnet(64)
     images = np.random.default_rng(0).random((20, 64, 64, 3)).astype(np.float32)
-    blank = [probes.blank_channel_fraction(maps) for maps in probes.conv_activations(model, images)]
+    assert [probes.blank_channel_fraction(maps) for maps in probes.conv_activations(model, images)][0] > 0
+    blank = [probes.blank_channel_fraction(maps) for maps in probes.conv_activations(probes.without_relu(model), images)]
     assert blank == [0.0, 0.0, 0.0, 0.0]
     assert not claim("vis.sparsity").bands["blank_growth"].contains(blank[-1] - blank[0])
+
+
+def test_channel_means_by_chunks_are_those_of_the_whole_maps():
+    """One activation model for every chunk: the same batches, so the same bits as all the maps at once."""
+    model = models.cats_dogs_convnet(64)
+    images = np.random.default_rng(1).random((120, 64, 64, 3)).astype(np.float32)
+    whole = [maps.mean(axis=(1, 2)) for maps in probes.conv_activations(model, images)]
+    for by_chunks, at_once in zip(probes.conv_channel_means(model, images, chunk=50), whole, strict=True):
+        np.testing.assert_array_equal(by_chunks, at_once)
 
 
 def test_the_ascent_step_follows_the_pixel_range():
