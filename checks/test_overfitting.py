@@ -14,12 +14,14 @@ import pytest
 
 from experiments import figures, models
 from experiments.curves import final_gap, last_epochs_mean
+from experiments.training import seconds_per_epoch
 
 
-def record_departures(evidence, profile) -> None:
+def record_departures(evidence, profile, runs) -> None:
     if profile.cats_size != 150:
-        evidence.departure(f"Images resized to {profile.cats_size}×{profile.cats_size}, not 150×150, so that a 2-core CPU "
-                           f"trains an epoch in about 3 s; the model keeps its layers, with a smaller Flatten.")
+        evidence.departure(f"Images resized to {profile.cats_size}×{profile.cats_size}, not 150×150, so that a CPU "
+                           f"trains an epoch in seconds ({seconds_per_epoch(runs):.1f} s where these runs were "
+                           "trained); the model keeps its layers, with a smaller Flatten.")
     if profile.small_data_epochs != 30:
         evidence.departure(
             f"{profile.small_data_epochs} epochs, not 30: at {profile.cats_size} px the model learns more slowly and its "
@@ -50,7 +52,7 @@ def test_small_data_overfits(plain_runs, augmented_runs, profile, evidence) -> N
         per_run = [overfitting_statistics(run) for run in runs]
         return {band_id: [s[band_id] for s in per_run] for band_id in evidence.claim.bands}
 
-    record_departures(evidence, profile)
+    record_departures(evidence, profile, plain_runs)
     failed = evidence.judge_bands(statistics(plain_runs))
     evidence.judge_control(statistics(augmented_runs))
     evidence.measure("epoch of minimum validation loss, per seed", [r.best_epoch for r in plain_runs],
@@ -86,7 +88,7 @@ def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_run
     evidence.measure("augmented: epoch of minimum validation loss, per seed", [r.best_epoch for r in augmented_runs])
     evidence.measure("augmented: final training − validation accuracy, per seed",
                      np.round([final_gap(r.history) for r in augmented_runs], 3))
-    record_departures(evidence, profile)
+    record_departures(evidence, profile, plain_runs)
     if profile.augmentation_interpolation != "bilinear":
         evidence.departure(
             f"The augmentation layers resample by {profile.augmentation_interpolation} neighbour, not bilinearly as "

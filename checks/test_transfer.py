@@ -21,7 +21,7 @@ from experiments.claims import claim
 from experiments.curves import crossing_share, final_gap, last_epochs_mean
 from experiments.identity import device_kind
 from experiments.training import (Arrays, LabelRangeError, Run, TrainSpec, framework_answer, label_error,
-                                  seed_everything, train, untrained)
+                                  seconds_per_epoch, seed_everything, train, untrained)
 
 # --- trans.label_range --------------------------------------------------------------------
 
@@ -116,11 +116,6 @@ def record_base(evidence, profile) -> None:
             f"budget) scaled to [-1, 1] as MobileNet was trained, and "
             f"the top block it fine-tunes is its last stage (depthwise-separable blocks 12–13) instead of block5."
         )
-
-
-def seconds_per_epoch(runs: list[Run]) -> float:
-    """Mean training time of an epoch over ``runs``, as measured when they were trained."""
-    return float(np.mean([run.seconds / run.epochs_run for run in runs]))
 
 
 def train_and_validation(splits: dict[str, tuple[np.ndarray, np.ndarray]]) -> Arrays:

@@ -35,6 +35,7 @@ class Collector:
         self.seeds = seeds
         self.hypothesis_settings = hypothesis_settings
         self.started = datetime.now(timezone.utc)
+        self.git_commit = environment.git_commit(config.rootpath)  # the code as it was when the run began
         self.clock = time.monotonic()
         self.tests: dict[str, dict[str, Any]] = {}
         self.results: dict[str, Any] | None = None
@@ -85,7 +86,7 @@ class Collector:
             "seeds": self.seeds,
             "versions": environment.versions(),
             "device": environment.device(),
-            "git_commit": environment.git_commit(self.config.rootpath),
+            "git_commit": self.git_commit,
             "data": dict(sorted(self.data.items())),
             "workers": dict(sorted(self.workers.items())),
             "determinism": {

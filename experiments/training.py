@@ -109,6 +109,11 @@ class Run:
         return self.entry / "best-model.keras"
 
 
+def seconds_per_epoch(runs: list[Run]) -> float:
+    """Mean training time of an epoch over ``runs``, as measured when they were trained."""
+    return float(np.mean([run.seconds / run.epochs_run for run in runs]))
+
+
 def untrained(run: Run, arrays: Arrays | None = None) -> Run:
     """``run`` as training received it, for a negative control: its initial weights in the place of its final ones.
 
