@@ -7,6 +7,9 @@ vis.gradcam at a small convnet trained here on items placed at known spots.
 
 from __future__ import annotations
 
+import base64
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ import pytest
 from experiments import data, figures, models, patterns, probes
 from experiments.canvas import place_on_canvas
 from experiments.gradcam import gradcam, share_inside
+from experiments.measurements import measured
 from experiments.training import Arrays, TrainSpec, train, untrained
 from experiments.weights import imagenet_weights
 
@@ -197,15 +201,16 @@ def conv_layer_names(model) -> list[str]:
     return [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
 
 
-def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evidence, label: str,
-                      value_range: float = 1.0, filters: int | None = None,
-                      draw: bool = False) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+def gradient_ascent(model, layers: dict[str, str], size: int, seed: int, label: str, value_range: float = 1.0,
+                    filters: int | None = None, draw: bool = False) -> dict:
     """For {depth: layer name} (first and last), by the id of vis.filters' band for each: the share of filters
     whose ascended pattern beats every random start, and the last layer's mean spectral entropy minus the
-    first's, over the filters the ascent moved. Then the same for the control: each start moved as far as its
-    ascent moved it, in a random direction. Records per-layer numbers and figures."""
+    first's, over the filters the ascent moved ("ascent"). Then the same for the control: each start moved as
+    far as its ascent moved it, in a random direction ("control"). With what to record: "measures"
+    [[quantity, value]] and "figures" [[title, PNG in base64, caption]]."""
     entropies: dict[str, dict[str, np.ndarray]] = {"ascent": {}, "random step": {}}
     beaten: dict[str, list[bool]] = {"ascent": [], "random step": []}
+    measures, drawn = [], []
     rng = np.random.default_rng(2_000 + seed)
     for depth, layer in layers.items():
         count = model.get_layer(layer).filters if filters is None else min(filters, model.get_layer(layer).filters)
@@ -220,25 +225,38 @@ def ascent_statistics(model, layers: dict[str, str], size: int, seed: int, evide
             model, layer, patterns.starting_images(RANDOM_STARTS, size, seed=1_000 + seed, value_range=value_range))
         for way, images in (("ascent", ascended), ("random step", moved_at_random)):
             own = np.diagonal(patterns.filter_responses(model, layer, images))[:count]  # filter b on its image b
-            wins = own > random.max(axis=0)[:count]
-            beaten[way].extend(wins)
+            beaten[way].extend(own > random.max(axis=0)[:count])
             entropies[way][depth] = patterns.pattern_entropy(start, images)  # silent filters have no pattern to score
         wins = np.array(beaten["ascent"][-count:])
-        evidence.measure(f"{label}, {depth}: filters silent on the grey start; of the others, the share whose "
+        measures.append([f"{label}, {depth}: filters silent on the grey start; of the others, the share whose "
                          f"pattern beats every random start",
-                         [float(silent.mean()), float(np.mean(wins[~silent])) if (~silent).any() else None])
-        evidence.measure(f"{label}, {depth}: spectral entropy of the patterns of the filters the ascent moved (mean)",
-                         float(entropies["ascent"][depth].mean()) if len(entropies["ascent"][depth]) else None)
+                         [float(silent.mean()), float(np.mean(wins[~silent])) if (~silent).any() else None]])
+        measures.append([f"{label}, {depth}: spectral entropy of the patterns of the filters the ascent moved (mean)",
+                         float(entropies["ascent"][depth].mean()) if len(entropies["ascent"][depth]) else None])
         if draw:
             shown = np.clip(0.5 + step[:16] / value_range * 3, 0, 1)  # what the ascent added
-            evidence.figure(f"Filter patterns, {depth} ({label})", figures.image_grid(shown, 2, 8, size=1.0),
-                            f"What 40 steps of gradient ascent added to a grey start for the first 16 filters of "
-                            f"the {depth} ({layer}), contrast ×3.")
+            drawn.append([f"Filter patterns, {depth} ({label})",
+                          base64.b64encode(figures.png_bytes(figures.image_grid(shown, 2, 8, size=1.0))).decode("ascii"),
+                          f"What 40 steps of gradient ascent added to a grey start for the first 16 filters of the "
+                          f"{depth} ({layer}), contrast ×3."])
     first, last = layers
     ascent, control = ({"excited_share": [float(np.mean(beaten[way]))],
                         "entropy_gain": [float(entropies[way][last].mean() - entropies[way][first].mean())]}
                        for way in ("ascent", "random step"))
-    return ascent, control
+    return {"ascent": ascent, "control": control, "measures": measures, "figures": drawn}
+
+
+def ascent_statistics(evidence, run_cache, model, identity: dict, **ascent_arguments) -> tuple[dict, dict]:
+    """gradient_ascent of ``model`` (which ``identity`` names: its run or its weights), measured once and kept in
+    the run cache; its measures and figures recorded, its statistics and its control's returned."""
+    runs = identity.pop("runs", [])
+    found = measured(run_cache, "gradient ascent", lambda: gradient_ascent(model, **ascent_arguments), runs=runs,
+                     parameters={**identity, **ascent_arguments}, code=[patterns, sys.modules[__name__]])
+    for quantity, value in found["measures"]:
+        evidence.measure(quantity, value)
+    for title, png, caption in found["figures"]:
+        evidence.figure(title, base64.b64decode(png), caption)
+    return found["ascent"], found["control"]
 
 
 def over_seeds(per_run: list[dict[str, list[float]]]) -> dict[str, list[float]]:
@@ -248,14 +266,14 @@ def over_seeds(per_run: list[dict[str, list[float]]]) -> dict[str, list[float]]:
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.filters")
-def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
+def test_gradient_ascent_finds_patterns(plain_runs, profile, run_cache, evidence) -> None:
     ascents, controls = [], []
     for run in plain_runs:
         model = run.model()
         names = conv_layer_names(model)
-        ascent, control = ascent_statistics(model, {"first conv layer": names[0], "last conv layer": names[-1]},
-                                            profile.cats_size, run.spec.seed, evidence, f"seed {run.spec.seed}",
-                                            draw=run is plain_runs[0])
+        ascent, control = ascent_statistics(
+            evidence, run_cache, model, {"runs": [run]}, layers={"first conv layer": names[0], "last conv layer": names[-1]},
+            size=profile.cats_size, seed=run.spec.seed, label=f"seed {run.spec.seed}", draw=run is plain_runs[0])
         ascents.append(ascent)
         controls.append(control)
     failed = evidence.judge_bands(over_seeds(ascents))
@@ -268,14 +286,16 @@ def test_gradient_ascent_finds_patterns(plain_runs, profile, evidence) -> None:
 
 @pytest.mark.slow
 @pytest.mark.claim("vis.filters")
-def test_gradient_ascent_on_vgg16(profile, evidence) -> None:
+def test_gradient_ascent_on_vgg16(profile, run_cache, evidence) -> None:
     """DLwP1 5.4.2 itself: VGG16 with ImageNet weights, fed 0–255 pixels as the book feeds it, 150×150 patterns."""
     if profile.transfer_base != "vgg16":
         pytest.skip("full profile only: VGG16's ImageNet weights are a 58 MB download")
-    base = models.vgg16_base(150, weights=str(imagenet_weights("vgg16")))
+    weights = imagenet_weights("vgg16")
+    base = models.vgg16_base(150, weights=str(weights))
     ascent, control = ascent_statistics(
-        base, {"first conv layer": "block1_conv1", "deepest layer the book draws": "block4_conv1"}, 150, 0, evidence,
-        "VGG16", value_range=255.0, filters=VGG16_FILTERS, draw=True)
+        evidence, run_cache, base, {"weights": weights.name, "weights_bytes": weights.stat().st_size},
+        layers={"first conv layer": "block1_conv1", "deepest layer the book draws": "block4_conv1"}, size=150, seed=0,
+        label="VGG16", value_range=255.0, filters=VGG16_FILTERS, draw=True)
     failed = evidence.judge_bands(ascent)
     evidence.judge_control(control)
     evidence.note(f"One network, so one value per statistic; the first {VGG16_FILTERS} filters of each layer.")
@@ -287,24 +307,32 @@ def test_gradient_ascent_on_vgg16(profile, evidence) -> None:
 DECODER_IMAGES = 100  # images the pixel decoder is fitted on, and as many it is scored on
 
 
-def distillation_by_layer(runs, fit: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray], evidence,
-                          label: str) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
-    """{seed: R² of the decoded image per conv layer}, {seed: class probe accuracy per conv layer}, each recorded.
+def what_layers_keep(model, fit: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray]) -> list[list[float]]:
+    """[R² of the decoded image per conv layer, class probe accuracy per conv layer] of ``model``.
 
     The decoder is fitted on the first DECODER_IMAGES of ``fit`` and scored on as many of ``test``; the probe
     uses all of both.
     """
     (x_fit, y_fit), (x_test, y_test) = fit, test
+    fit_layers = probes.conv_activations(model, x_fit[:DECODER_IMAGES])
+    test_layers = probes.conv_activations(model, x_test[:DECODER_IMAGES])
+    picture = [probes.decoding_r2(f, x_fit[:DECODER_IMAGES], t, x_test[:DECODER_IMAGES])
+               for f, t in zip(fit_layers, test_layers)]
+    probe = [probes.class_probe_accuracy(f, y_fit, t, y_test)
+             for f, t in zip(probes.conv_channel_means(model, x_fit), probes.conv_channel_means(model, x_test))]
+    return [picture, probe]
+
+
+def distillation_by_layer(runs, fit: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray], evidence,
+                          label: str, run_cache) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """{seed: R² of the decoded image per conv layer}, {seed: class probe accuracy per conv layer}, each recorded;
+    measured once per run and these images, and kept in the run cache."""
     picture, probe = {}, {}
     for run in runs:
-        model = run.model()
-        fit_layers = probes.conv_activations(model, x_fit[:DECODER_IMAGES])
-        test_layers = probes.conv_activations(model, x_test[:DECODER_IMAGES])
-        picture[run.spec.seed] = [probes.decoding_r2(f, x_fit[:DECODER_IMAGES], t, x_test[:DECODER_IMAGES])
-                                  for f, t in zip(fit_layers, test_layers)]
-        probe[run.spec.seed] = [probes.class_probe_accuracy(f, y_fit, t, y_test) for f, t in
-                                zip(probes.conv_channel_means(model, x_fit), probes.conv_channel_means(model, x_test))]
-        layers = f"conv 1 → {len(fit_layers)}"
+        picture[run.spec.seed], probe[run.spec.seed] = measured(
+            run_cache, "information distillation", lambda: what_layers_keep(run.model(), fit, test), runs=[run],
+            arrays=[*fit, *test], parameters={"decoder_images": DECODER_IMAGES}, code=[probes, sys.modules[__name__]])
+        layers = f"conv 1 → {len(picture[run.spec.seed])}"
         evidence.measure(f"{label}seed {run.spec.seed}: R² of the decoded image, {layers}", np.round(picture[run.spec.seed], 3))
         evidence.measure(f"{label}seed {run.spec.seed}: class probe accuracy, {layers}", np.round(probe[run.spec.seed], 3))
     return picture, probe
@@ -320,13 +348,14 @@ def distillation(picture: dict[int, list[float]], probe: dict[int, list[float]])
 @pytest.mark.slow
 @pytest.mark.claim("vis.activations")
 def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
-                                                       evidence) -> None:
+                                                       run_cache, evidence) -> None:
     x_val = cats_vs_dogs["validation"][0]
-    picture, label = distillation_by_layer(plain_runs, cats_vs_dogs["train"], cats_vs_dogs["validation"], evidence, "")
+    picture, label = distillation_by_layer(plain_runs, cats_vs_dogs["train"], cats_vs_dogs["validation"], evidence, "",
+                                           run_cache)
     failed = evidence.judge_bands(distillation(picture, label))
     evidence.judge_control(distillation(*distillation_by_layer(
         [untrained(r) for r in plain_runs], cats_vs_dogs["train"], cats_vs_dogs["validation"], evidence,
-        "untrained (the control), ")))
+        "untrained (the control), ", run_cache)))
 
     first = plain_runs[0]
     maps = [layer[0] for layer in probes.conv_activations(first.model(), x_val[:1])]
@@ -343,7 +372,7 @@ def test_deeper_layers_keep_less_picture_and_more_class(plain_runs, cats_vs_dogs
     split = fashion_book_split
     fashion_picture, fashion_label = distillation_by_layer(
         hg_runs, (split.x_train[:2_000], split.y_train[:2_000]), (split.x_val[:1_000], split.y_val[:1_000]),
-        evidence, "Fashion-MNIST CNN, ")
+        evidence, "Fashion-MNIST CNN, ", run_cache)
     evidence.figure("Information distillation by depth, Fashion-MNIST CNN (reported, not judged)",
                     figures.per_layer_curves({"R² of the decoded image": fashion_picture, "class probe accuracy": fashion_label}),
                     "Section 3's CNN: the same measures, 2,000 training and 1,000 validation images for the ten-class probe.")

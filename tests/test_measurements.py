@@ -1,0 +1,66 @@
+"""Measurements kept in the run cache: read back exactly as taken, taken again when anything they depend on moves."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from experiments import curves, probes
+from experiments.cache import RunCache
+from experiments.measurements import measured
+
+RUN = SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="final")
+ARRAYS = [np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)]
+
+
+def counting(value):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return value
+
+    return compute, calls
+
+
+def test_a_measurement_read_back_is_exactly_what_was_computed(tmp_path):
+    cache = RunCache(tmp_path)
+    value = {"r2": [0.1 + 0.2, 1 / 3, float(np.float32(0.7))], "probe": [None, 0.5]}
+    compute, calls = counting(value)
+    first = measured(cache, "m", compute, runs=[RUN], arrays=ARRAYS, parameters={"images": 100}, code=[probes])
+    again = measured(cache, "m", compute, runs=[RUN], arrays=ARRAYS, parameters={"images": 100}, code=[probes])
+    assert first == again == value and len(calls) == 1
+    assert [a.hex() for a in again["r2"]] == [v.hex() for v in value["r2"]]  # bit for bit
+
+
+@pytest.mark.parametrize("change", [
+    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="fedc9876"), final_weights="final")]},
+    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="initial")]},
+    {"arrays": [ARRAYS[0] + 1]},
+    {"parameters": {"images": 200}},
+    {"code": [curves]},
+])
+def test_any_input_or_code_moved_measures_again(tmp_path, change):
+    cache = RunCache(tmp_path)
+    arguments = {"runs": [RUN], "arrays": ARRAYS, "parameters": {"images": 100}, "code": [probes]}
+    compute, calls = counting([1.0])
+    measured(cache, "m", compute, **arguments)
+    measured(cache, "m", compute, **(arguments | change))
+    assert len(calls) == 2
+
+
+def test_without_the_cache_every_measurement_is_taken_again_once(tmp_path):
+    compute, calls = counting([1.0])
+    measured(RunCache(tmp_path), "m", compute, runs=[RUN])
+    fresh = RunCache(tmp_path, fresh_since=time.time())
+    measured(fresh, "m", compute, runs=[RUN])
+    measured(fresh, "m", compute, runs=[RUN])
+    assert len(calls) == 2
+
+
+def test_a_value_json_would_change_is_refused(tmp_path):
+    with pytest.raises(TypeError, match="does not survive JSON"):
+        measured(RunCache(tmp_path), "m", lambda: {1: (0.5,)})
