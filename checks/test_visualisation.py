@@ -250,8 +250,12 @@ def ascent_statistics(evidence, run_cache, model, identity: dict, **ascent_argum
     """gradient_ascent of ``model`` (which ``identity`` names: its run or its weights), measured once and kept in
     the run cache; its measures and figures recorded, its statistics and its control's returned."""
     runs = identity.pop("runs", [])
+    names = [layer.name for layer in model.layers]
+    # A layer by its place in the model: Keras numbers the names of a rebuilt model by what the process built before.
+    places = {depth: names.index(name) for depth, name in ascent_arguments["layers"].items()}
     found = measured(run_cache, "gradient ascent", lambda: gradient_ascent(model, **ascent_arguments), runs=runs,
-                     parameters={**identity, **ascent_arguments}, code=[patterns, sys.modules[__name__]])
+                     parameters={**identity, **ascent_arguments, "layers": places},
+                     code=[patterns, sys.modules[__name__]])
     for quantity, value in found["measures"]:
         evidence.measure(quantity, value)
     for title, png, caption in found["figures"]:
