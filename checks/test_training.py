@@ -52,7 +52,7 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -
         evidence.judge_band("epochs_run", measured["epochs_run"]),
     ]
     evidence.judge_control(accuracy_statistics([untrained(r) for r in hg_runs], fashion_book_split, fashion_test))
-    evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], 9)
+    evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], evidence.claim.numbers["best_epoch"])
     evidence.figure(
         "Loss and accuracy per epoch", figures.training_curves({f"seed {r.spec.seed}": r.history for r in hg_runs}),
         "Training (solid) and validation (dashed); each run stops two epochs after its best validation loss.",

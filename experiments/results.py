@@ -47,6 +47,7 @@ def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any
         "source": claim.cited_source,
         "book": claim.book,
         "band": claim.band,
+        "band_reason": claim.band_reason,
         "control": claim.control,
         "no_control": claim.no_control,
         "known_failure": claim.known_failure.cause if claim.known_failure else "",

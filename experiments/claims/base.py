@@ -103,7 +103,7 @@ class Claim:
         if self.kind == "property":
             return "holds on every generated example"
         stated = "; ".join(f"{band.label} {band}" for band in self.bands.values())
-        return f"{stated} (mean over seeds). {self.band_reason}".strip() if stated else ""
+        return f"{stated} (mean over seeds)" if stated else ""
 
     @property
     def cited_source(self) -> str:
