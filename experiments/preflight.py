@@ -43,35 +43,42 @@ class HeavyRun:
     runs_per_seed: int = 1
 
 
-def heavy_runs() -> list[HeavyRun]:
+def heavy_runs(profile_name: str = "full") -> list[HeavyRun]:
+    """The runs whose arithmetic dominates ``profile_name``'s night (the full profile's) or day (the smoke's)."""
     from experiments import models
     from experiments.profiles import PROFILES
 
-    full = PROFILES["full"]
-    return [
-        HeavyRun("cats-vs-dogs convnet, plain", lambda s: models.cats_dogs_convnet(s), full.cats_size, 20,
-                 full.small_data_epochs),
+    profile = PROFILES[profile_name]
+    base, size = profile.transfer_base, profile.transfer_size
+    runs = [
+        HeavyRun("cats-vs-dogs convnet, plain", lambda s: models.cats_dogs_convnet(s), profile.cats_size, 20,
+                 profile.small_data_epochs),
         HeavyRun("cats-vs-dogs convnet, augmented", lambda s: models.cats_dogs_convnet(s, dropout=True, augment=True),
-                 full.cats_size, 20, full.augmented_epochs),
-        HeavyRun("VGG16 extraction with augmentation",
-                 lambda s: models.pretrained_classifier("vgg16", s, augment=True, pretrained=False),
-                 full.transfer_size, 20, full.augmented_extraction_epochs),
-        HeavyRun("VGG16 fine-tuning block5",
-                 lambda s: models.pretrained_classifier("vgg16", s, augment=True, fine_tune=True, pretrained=False),
-                 full.transfer_size, 20, full.fine_tuning_epochs),
-        HeavyRun("MobileNetV2 (TFT), frozen then fine-tuned",
-                 lambda s: models.mobilenet_v2_classifier(models.mobilenet_v2_base(s)), models.TFT_SIZE, 32, 10, 2),
+                 profile.cats_size, 20, profile.augmented_epochs),
+        HeavyRun(f"{base} extraction with augmentation",
+                 lambda s: models.pretrained_classifier(base, s, augment=True, pretrained=False),
+                 size, 20, profile.augmented_extraction_epochs),
+        HeavyRun(f"{base} fine-tuning its top block",
+                 lambda s: models.pretrained_classifier(base, s, augment=True, fine_tune=True, pretrained=False),
+                 size, 20, profile.fine_tuning_epochs),
     ]
+    if profile.tutorial_mobilenet_v2:
+        runs.append(HeavyRun("MobileNetV2 (TFT), frozen then fine-tuned",
+                             lambda s: models.mobilenet_v2_classifier(models.mobilenet_v2_base(s)), models.TFT_SIZE, 32,
+                             10, 2))
+    return runs
 
 
-def _compiled(run: HeavyRun, size: int, seed: int):
+def _compiled(run: HeavyRun, size: int, seed: int, book: bool = False):
+    """The run's model compiled as the suite compiles it, or (``book``) as the book's plain model.fit does."""
     import keras
 
     from experiments.training import COMPILE_OPTIONS, seed_everything
 
     seed_everything(seed)
     model = run.build(size)
-    model.compile(optimizer=keras.optimizers.RMSprop(1e-5), loss="binary_crossentropy", **COMPILE_OPTIONS)
+    model.compile(optimizer=keras.optimizers.RMSprop(1e-5), loss="binary_crossentropy",
+                  **({} if book else COMPILE_OPTIONS))
     return model
 
 
@@ -91,21 +98,29 @@ def one_step_twice(run: HeavyRun, size: int) -> bool:
     return all(np.array_equal(a, b) for a, b in zip(*weights, strict=True))
 
 
-def seconds_per_epoch(run: HeavyRun, size: int, steps: int) -> float:
+def seconds_per_epoch(run: HeavyRun, size: int, steps: int, book: bool = False) -> float:
     """Seconds for one epoch of the book's set, from ``steps`` timed steps after a warm-up (compiling) one,
-    and the validation pass timed the same way."""
+    and the validation pass timed the same way; as the suite runs them, or (``book``) as plain model.fit."""
     from experiments.training import FIT_OPTIONS
 
-    model = _compiled(run, size, seed=0)
+    model = _compiled(run, size, seed=0, book=book)
     x, y = _batch(size, run.batch_size * steps)
     model.fit(x[:run.batch_size], y[:run.batch_size], batch_size=run.batch_size, epochs=1, verbose=0)
     started = time.perf_counter()
     model.fit(x, y, batch_size=run.batch_size, epochs=1, verbose=0)
     per_step = (time.perf_counter() - started) / steps
     started = time.perf_counter()
-    model.predict(x, batch_size=FIT_OPTIONS["validation_batch_size"], verbose=0)
+    model.predict(x, batch_size=32 if book else FIT_OPTIONS["validation_batch_size"], verbose=0)
     per_validated = (time.perf_counter() - started) / len(x)
     return per_step * TRAIN_IMAGES / run.batch_size + per_validated * VALIDATION_IMAGES
+
+
+def flops_per_epoch(run: HeavyRun, size: int) -> int:
+    """The arithmetic of one epoch of the book's set: its training steps and its validation pass."""
+    from experiments import flops
+
+    model = _compiled(run, size, seed=0)
+    return flops.training_flops(model) * TRAIN_IMAGES + flops.forward_flops(model) * VALIDATION_IMAGES
 
 
 def download_addresses() -> dict[str, str]:
@@ -163,8 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         epoch = seconds_per_epoch(run, size, args.steps)
         minutes = epoch * run.epochs * run.runs_per_seed * seeds / 60
         total += minutes
+        arithmetic = flops_per_epoch(run, size)
         print(f"{run.name} at {size} px: one step twice {'bit-identical' if identical else 'DIFFERS'}; "
-              f"{epoch:.1f} s an epoch → {minutes:.1f} min for {run.runs_per_seed * seeds} run(s) × {run.epochs} epochs")
+              f"{epoch:.1f} s an epoch ({arithmetic / 1e12:.2f} TFLOP, {arithmetic / epoch / 1e12:.2f} TFLOP/s) "
+              f"→ {minutes:.1f} min for {run.runs_per_seed * seeds} run(s) × {run.epochs} epochs")
     for what, url in download_addresses().items():
         failure = reachable(url)
         problems += bool(failure)
