@@ -152,24 +152,44 @@ def workflow_limit_minutes(path: Path = WORKFLOW) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def project_from_arithmetic(seeds: int, tflops: float, size: int | None = None) -> int:
+    """The full profile's heavy runs at a sustained fp32 rate: their FLOP, counted from the models, and minutes."""
+    total = 0.0
+    for run in heavy_runs():
+        run_size = size or run.size
+        arithmetic = flops_per_epoch(run, run_size) * run.epochs * run.runs_per_seed * seeds
+        minutes = arithmetic / (tflops * 1e12) / 60
+        total += minutes
+        print(f"{run.name} at {run_size} px: {arithmetic / 1e15:.2f} PFLOP for {run.runs_per_seed * seeds} run(s) × "
+              f"{run.epochs} epochs → {minutes:.1f} min at {tflops:g} TFLOP/s")
+    print(f"projected full profile, {seeds} seeds, heavy runs only, from arithmetic at {tflops:g} TFLOP/s: "
+          f"{total:.0f} min (no step timed: the rate is the one given)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.preflight", description=__doc__.split("\n")[0])
     parser.add_argument("--allow-cpu", action="store_true", help="go on without a GPU (to try the command itself)")
     parser.add_argument("--size", type=int, default=None, help="input side for every model (default: the profile's)")
     parser.add_argument("--steps", type=int, default=20, help="timed training steps per model (default 20)")
     parser.add_argument("--seeds", type=int, default=None, help="seeds of the projection (default: the full profile's)")
+    parser.add_argument("--arithmetic", type=float, default=None, metavar="TFLOPS",
+                        help="only project the heavy runs' time from their FLOP counts at this sustained fp32 rate "
+                             "(TFLOP/s): no GPU, timing or download needed")
     args = parser.parse_args(argv)
 
     from experiments import devices
     from experiments.profiles import PROFILES
 
+    seeds = args.seeds or PROFILES["full"].seeds
+    if args.arithmetic is not None:
+        return project_from_arithmetic(seeds, args.arithmetic, args.size)
     problems = 0
     gpus = devices.gpu_names()
     print(f"GPU: {', '.join(gpus)}" if gpus else f"GPU: none — {devices.why_no_gpu()}")
     if not gpus and not args.allow_cpu:
         return 1
     devices.prepare(None)
-    seeds = args.seeds or PROFILES["full"].seeds
     total = 0.0
     for run in heavy_runs():
         size = args.size or run.size

@@ -26,3 +26,13 @@ def test_preflight_fails_on_a_missing_download_and_without_a_gpu(mirror, capsys,
     monkeypatch.setattr(preflight, "heavy_runs", lambda: [])
     assert preflight.main(["--allow-cpu"]) == 1  # the mirror has nothing: every download fails
     assert "HTTP 404" in capsys.readouterr().out
+
+
+def test_the_projection_from_arithmetic_needs_no_gpu_and_adds_up(capsys, monkeypatch):
+    runs = [preflight.heavy_runs()[0]]
+    monkeypatch.setattr(preflight, "heavy_runs", lambda: runs)
+    assert preflight.main(["--arithmetic", "10", "--size", "48", "--seeds", "2"]) == 0
+    printed = capsys.readouterr().out
+    flop = preflight.flops_per_epoch(runs[0], 48) * runs[0].epochs * 2
+    assert f"{flop / 1e15:.2f} PFLOP for 2 run(s)" in printed
+    assert f"{flop / 10e12 / 60:.1f} min at 10 TFLOP/s" in printed and "GPU:" not in printed
