@@ -111,4 +111,4 @@ class Claim:
         return re.sub(r"notes-[a-z-]+", lambda m: SOURCES.get(m.group(0), m.group(0)), self.source)
 
 
-UNTRAINED = "each seed's model as training received it (its initial weights)"  # the negative control of many claims
+UNTRAINED = "as training received it (its initial weights)"  # the negative control of many claims

@@ -131,7 +131,7 @@ ENTRIES = (
     Claim(
         id="over.normalisation",
         kind="stochastic",
-        control=f"On standardised features, {UNTRAINED} in the place of the trained one: a model that learnt nothing errs more than one trained on the raw features.",
+        control=f"On standardised features, each seed's model {UNTRAINED}, in the place of the trained one: a model that learnt nothing errs more than one trained on the raw features.",
         statement=(
             "Features with very different ranges should be standardised (mean 0, std 1) before training."
         ),
@@ -146,7 +146,7 @@ ENTRIES = (
     Claim(
         id="pool.max_vs_alternatives",
         kind="stochastic",
-        control=f"The max-pooling convnet untrained ({UNTRAINED}) in the place of the trained one: it must lose to every alternative.",
+        control=f"The max-pooling convnet {UNTRAINED}, in the place of the trained one: it must lose to every alternative.",
         statement=(
             "Max pooling works better for downsampling than average pooling or strided convolution."
         ),
@@ -171,7 +171,7 @@ ENTRIES = (
             "validation after 5 epochs. The book argues from the receptive field and never trains this model; on "
             "28×28 Fashion-MNIST items the unpooled features are not less useful within 5 epochs."
         )),
-        control=f"The max-pooling convnet untrained ({UNTRAINED}) in the place of the trained one: it must lose to the unpooled one.",
+        control=f"The max-pooling convnet {UNTRAINED}, in the place of the trained one: it must lose to the unpooled one.",
         statement=(
             "The convnet without pooling learns less useful features and overfits (too many "
             "weights after it)."

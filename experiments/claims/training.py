@@ -10,7 +10,7 @@ ENTRIES = (
     Claim(
         id="train.hg.fashion_accuracy",
         kind="stochastic",
-        control=f"{UNTRAINED}: it has learnt nothing, so it scores near chance (one class in ten).",
+        control=f"Each seed's model {UNTRAINED}: it has learnt nothing, so it scores near chance (one class in ten).",
         statement=(
             "The Fashion-MNIST CNN (48,000/12,000 split, Adam, batch 32, EarlyStopping(patience=2, "
             "restore_best_weights) + ModelCheckpoint, ≤20 epochs) reaches ~92% validation "
@@ -44,7 +44,7 @@ ENTRIES = (
     Claim(
         id="train.hg.weights_spread",
         kind="stochastic",
-        control=f"{UNTRAINED} in the place of the trained one: weights that training never moved are not spread.",
+        control=f"Each seed's model {UNTRAINED}, in the place of the trained one: weights that training never moved are not spread.",
         statement=(
             "Training spreads the first conv layer's weights: untrained ≈ Glorot-uniform (mean ≈ 0, "
             "std ≈ 0.083–0.085), trained std ≈ 0.23–0.27."
@@ -84,7 +84,7 @@ ENTRIES = (
     Claim(
         id="train.dlwp1.mnist",
         kind="stochastic",
-        control=f"{UNTRAINED}: it has learnt nothing, so it scores near chance (one digit in ten).",
+        control=f"Each seed's model {UNTRAINED}: it has learnt nothing, so it scores near chance (one digit in ten).",
         statement="The MNIST convnet, RMSprop, 5 epochs, batch 64, reaches ≈99.1% test accuracy.",
         source="DLwP1 5.1 [O][P]",
         book="printed 0.9913; prose 99.3%",

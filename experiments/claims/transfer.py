@@ -100,7 +100,7 @@ ENTRIES = (
     Claim(
         id="trans.generic_lower_layers",
         kind="stochastic",
-        control=f"The model with the lowest block transferred, untrained ({UNTRAINED}), in the place of the trained one: it must lose to both.",
+        control=f"The model with the lowest block transferred, {UNTRAINED}, in the place of the trained one: it must lose to both.",
         statement=(
             "Lower layers hold generic features (edges, colours, textures), upper layers "
             "task-specific ones: on a new task that differs a lot, reuse only the lower layers."

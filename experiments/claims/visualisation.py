@@ -10,7 +10,7 @@ ENTRIES = (
     Claim(
         id="vis.activations",
         kind="stochastic",
-        control=f"The same convnet untrained ({UNTRAINED}): information distillation is something training does.",
+        control=f"The same convnet {UNTRAINED}: information distillation is something training does.",
         statement=(
             "The first layer keeps almost all of the input's information; deeper activations grow "
             "more abstract and carry less about the picture and more about the class "
@@ -121,7 +121,7 @@ ENTRIES = (
             "and most trained 3×3 kernels are weak mixtures. What separates HG 8-3's two pictures at a glance is "
             "the weights' size on a fixed colour scale, which train.hg.weights_spread verifies."
         )),
-        control=f"The untrained kernels ({UNTRAINED}) in the place of the trained ones: random weights are arranged only by chance.",
+        control="The first-layer kernels as training received them (their initial weights), in the place of the trained ones: random weights are arranged only by chance.",
         statement=(
             "Trained first-layer kernels show structure (edge-like, signed patterns); untrained "
             "ones look flat."
