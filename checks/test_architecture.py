@@ -121,7 +121,7 @@ def test_mobilenet_v2_counts(mobilenet, evidence) -> None:
     for name, value in measured.items():
         evidence.measure(name.replace("_", " "), value, MOBILENET[name])
     wrong = [f"{k} measured {v}, tutorial {MOBILENET[k]}" for k, v in measured.items() if v != MOBILENET[k]]
-    assert not wrong, "" + "; ".join(wrong)
+    assert not wrong, "; ".join(wrong)
 
 
 @pytest.mark.claim("arch.tft.mobilenet_v2")

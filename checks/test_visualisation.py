@@ -51,10 +51,12 @@ def final_models(runs) -> dict[int, keras.Model]:
 def test_sparsity_grows_with_depth(augmented_runs, plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
                                    evidence) -> None:
     images = cats_vs_dogs["validation"][0][:SPARSITY_IMAGES]
-    blank, zeros = sparsity_by_layer(final_models(augmented_runs), images, evidence, "")
+    augmented = final_models(augmented_runs)
+    blank, zeros = sparsity_by_layer(augmented, images, evidence, "")
     failed = evidence.judge_bands(growth(blank))
-    linear, _ = sparsity_by_layer({seed: probes.without_relu(model) for seed, model in final_models(augmented_runs).items()},
-                                  images, evidence, "without its ReLUs (the control), ")
+    # The control: the same models, measured, then changed in place.
+    linear, _ = sparsity_by_layer({seed: probes.without_relu(model) for seed, model in augmented.items()}, images,
+                                  evidence, "without its ReLUs (the control), ")
     evidence.judge_control(growth(linear))
     mean_blank = np.mean(list(blank.values()), axis=0)
     mean_zeros = np.mean(list(zeros.values()), axis=0)

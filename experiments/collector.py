@@ -135,11 +135,5 @@ class Collector:
             write(f"WEAKENING {weakening['id']}: reproduced in run {self.results['changes']['previous_run']}, "
                   f"inconclusive now (its seeds no longer clear a band)", yellow=True, bold=True)
         if self.regressions:
-            changes = self.results["changes"]
-            versions = ", ".join(f"{k} {v[0]} → {v[1]}" for k, v in changes["versions"].items()) or "none"
-            for regression in self.regressions:
-                terminalreporter.write_line(
-                    f"REGRESSION {regression['id']}: reproduced in run {changes['previous_run']}, "
-                    f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}",
-                    red=True, bold=True,
-                )
+            for line in history.regression_lines(self.results["changes"]):
+                write(line, red=True, bold=True)

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from experiments.results import VERDICT_LABELS
+
 HISTORY = "history.jsonl"
 
 # Verdicts that say nothing about whether a claim holds tonight: it was not run.
@@ -112,6 +114,13 @@ def regressions(change: Mapping[str, Any]) -> list[dict[str, str]]:
     longer clear a band, but they do not put it outside either (see ``weakenings``).
     """
     return [f for f in change["flipped"] if f["before"] == "reproduced" and f["after"] != "inconclusive"]
+
+
+def regression_lines(change: Mapping[str, Any]) -> list[str]:
+    """One line per regression in ``change``, naming the run it reproduced in and the versions that changed since."""
+    versions = ", ".join(f"{k} {v[0]} → {v[1]}" for k, v in change["versions"].items()) or "none"
+    return [f"REGRESSION {regression['id']}: reproduced in run {change['previous_run']}, "
+            f"{VERDICT_LABELS[regression['after']]} now; versions changed: {versions}" for regression in regressions(change)]
 
 
 def weakenings(change: Mapping[str, Any]) -> list[dict[str, str]]:

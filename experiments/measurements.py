@@ -53,7 +53,7 @@ def measured(cache: RunCache, name: str, compute: Callable[[], T], *, runs: Iter
             return json.loads((entry / VALUE).read_text())
         value = compute()
         text = json.dumps(value)
-        if json.loads(text) != value:
+        if repr(json.loads(text)) != repr(value):  # repr, not ==: a NaN survives JSON but is unequal to itself
             raise TypeError(f"{name}: its value does not survive JSON unchanged (tuples, NumPy types, int keys): "
                             "return lists, dicts with string keys and Python numbers")
         with tempfile.TemporaryDirectory() as scratch:

@@ -193,10 +193,9 @@ def merge_main(argv: list[str]) -> int:
     args.report_dir.mkdir(parents=True, exist_ok=True)
     run_dir = publish(args.report_dir, results)
     print(run_dir / "report.html")
-    regressions = history.regressions(results["changes"]) if args.fail_on_regression and results["changes"] else []
-    for regression in regressions:
-        print(f"REGRESSION {regression['id']}: reproduced in run {results['changes']['previous_run']}, "
-              f"{VERDICT_LABELS[regression['after']]} now", file=sys.stderr)
+    regressions = history.regression_lines(results["changes"]) if args.fail_on_regression and results["changes"] else []
+    for line in regressions:
+        print(line, file=sys.stderr)
     broken = results["run"]["incomplete"] or verdict_counts(results["claims"])["error"] or regressions
     return 1 if broken else 0
 

@@ -62,5 +62,13 @@ def test_without_the_cache_every_measurement_is_taken_again_once(tmp_path):
 
 
 def test_a_value_json_would_change_is_refused(tmp_path):
-    with pytest.raises(TypeError, match="does not survive JSON"):
-        measured(RunCache(tmp_path), "m", lambda: {1: (0.5,)})
+    for changed in ({1: [0.5]}, [(0.5,)], [np.float64(0.5)]):
+        with pytest.raises(TypeError, match="does not survive JSON"):
+            measured(RunCache(tmp_path), "m", lambda: changed)
+
+
+def test_a_nan_is_kept_as_measured(tmp_path):
+    """A measurement that found no value (NaN) is stored and read back as NaN, not refused."""
+    cache = RunCache(tmp_path)
+    assert np.isnan(measured(cache, "m", lambda: [float("nan")])[0])
+    assert np.isnan(measured(cache, "m", lambda: [0.0])[0])  # read back

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.claims import CATALOGUE
+from experiments.claims import CATALOGUE, claim
 
 CHECKS = '''
 import pytest
@@ -445,18 +445,12 @@ def test_controls_known_failures_and_messages(pytester: pytest.Pytester) -> None
     assert control["verdict"] == "error"
     assert control["tests"][0]["message"].startswith("over.augmentation: call: experiments.evidence.CheckCannotFail")
     assert [m["outcome"] for m in control["measured"] if m.get("control")] == ["holds"] * 3
-    assert control["control"] == claim_of("over.augmentation").control
+    assert control["control"] == claim("over.augmentation").control
     for known in ("vis.trained_filters", "trans.feature_extraction_aug"):
         assert claims[known]["verdict"] == "known_not_reproduced"
-        assert claims[known]["tests"][0]["message"] == claims[known]["known_failure"] == claim_of(known).known_failure.cause
+        assert claims[known]["tests"][0]["message"] == claims[known]["known_failure"] == claim(known).known_failure.cause
     assert claims["geom.valid"]["tests"][0]["message"].startswith("geom.valid: AssertionError: the sizes differ")
 
     full = pytester.runpytest("-p", "no:cacheprovider", "--profile", "full", "--allow-cpu", "-k", "one_profile")
     full.assert_outcomes(failed=1)  # the full profile judges it with VGG16: no mark there
     assert {c["id"]: c for c in results_of(pytester)["claims"]}["trans.feature_extraction_aug"]["verdict"] == "not_reproduced"
-
-
-def claim_of(claim_id: str):
-    from experiments.claims import claim
-
-    return claim(claim_id)
