@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 
-from experiments import data, models
+from experiments import data
 from experiments.cats_vs_dogs import load as load_cats_vs_dogs
 from experiments.training import Arrays, TrainSpec, train
 
@@ -59,16 +59,27 @@ def hg_runs(fashion_book_split, seeds, run_cache, progress):
 
 # --- the book's small cats-vs-dogs set, and the plain convnet trained on it (DLwP1 5.2) ----
 
-def cats_vs_dogs_at(size: int, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{split: (x float32 in [0, 1], y)} at ``size``: ImageDataGenerator(rescale=1./255)."""
-    arrays = load_cats_vs_dogs(size, run_cache.root / "datasets")
-    return {split: ((x / 255.0).astype("float32"), y) for split, (x, y) in arrays.items()}
+def first_of_each_class(labels: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the first ``count // 2`` images of each of the two classes, in their order."""
+    return np.sort(np.concatenate([np.flatnonzero(labels == c)[: count // 2] for c in (0, 1)]))
+
+
+def cats_vs_dogs_at(size: int, profile, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{split: (x float32 in [0, 1], y)} at ``size``: ImageDataGenerator(rescale=1./255); as many photographs
+    per split as the profile takes."""
+    found = {}
+    for split, (x, y) in load_cats_vs_dogs(size, run_cache.root / "datasets").items():
+        if profile.cats_images is not None:
+            kept = first_of_each_class(y, profile.cats_images)
+            x, y = x[kept], y[kept]
+        found[split] = ((x / 255.0).astype("float32"), y)
+    return found
 
 
 @pytest.fixture(scope="session")
 def cats_vs_dogs(profile, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The photographs at the size of the from-scratch convnet (section 4)."""
-    return cats_vs_dogs_at(profile.cats_size, run_cache)
+    return cats_vs_dogs_at(profile.cats_size, profile, run_cache)
 
 
 @pytest.fixture(scope="session")
@@ -76,20 +87,22 @@ def cats_vs_dogs_for_transfer(profile, run_cache, cats_vs_dogs) -> dict[str, tup
     """The photographs at the size of the pretrained base's input (section 5)."""
     if profile.transfer_size == profile.cats_size:
         return cats_vs_dogs
-    return cats_vs_dogs_at(profile.transfer_size, run_cache)
+    return cats_vs_dogs_at(profile.transfer_size, profile, run_cache)
 
 
 @pytest.fixture(scope="session")
-def cats_vs_dogs_for_tft(run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The photographs at the TensorFlow tutorial's 160×160 (trans.tft)."""
-    return cats_vs_dogs_at(models.TFT_SIZE, run_cache)
+def cats_vs_dogs_for_tft(profile, run_cache, cats_vs_dogs) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The photographs at the TensorFlow tutorial's size (trans.tft)."""
+    if profile.tutorial_size == profile.cats_size:
+        return cats_vs_dogs
+    return cats_vs_dogs_at(profile.tutorial_size, profile, run_cache)
 
 
 @pytest.fixture(scope="session")
-def cats_grey_train_val(run_cache) -> Arrays:
+def cats_grey_train_val(profile, run_cache) -> Arrays:
     """The training and validation photographs at Fashion-MNIST's 28×28, in grey
     (keras.ops.image.rgb_to_grayscale): a target for a base trained on Fashion-MNIST (trans.generic_lower_layers)."""
-    photographs = cats_vs_dogs_at(28, run_cache)
+    photographs = cats_vs_dogs_at(28, profile, run_cache)
     grey = {split: keras.ops.convert_to_numpy(keras.ops.image.rgb_to_grayscale(x))  # (n, 28, 28, 1)
             for split, (x, _) in photographs.items()}
     return Arrays(grey["train"], photographs["train"][1], grey["validation"], photographs["validation"][1])

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from experiments import data, figures
+from experiments.profiles import BOOK_SIZES
 from experiments.training import Arrays, TrainSpec, train, untrained
 
 
@@ -167,27 +168,34 @@ def test_feature_maps_of_the_ankle_boot(hg_runs, fashion_mnist, evidence) -> Non
 
 @pytest.fixture(scope="module")
 def mnist_arrays(profile) -> Arrays:
-    """DLwP1 5.1's MNIST: 60,000 training images, the 10,000 test images as validation data."""
+    """DLwP1 5.1's MNIST: 60,000 training images, the 10,000 test images as validation data (the first of
+    each, as many as the profile takes)."""
     try:
         (x_train, y_train), (x_test, y_test) = data.load_mnist()
     except data.DatasetError as error:
         if profile.name == "smoke":
             pytest.skip(f"MNIST is not available offline: {error}")
         raise
-    return Arrays(((x_train.reshape(-1, 28, 28, 1)) / 255.0).astype("float32"), y_train,
-                  ((x_test.reshape(-1, 28, 28, 1)) / 255.0).astype("float32"), y_test)
+    training, test = profile.mnist_images or (len(x_train), len(x_test))
+    return Arrays(((x_train[:training].reshape(-1, 28, 28, 1)) / 255.0).astype("float32"), y_train[:training],
+                  ((x_test[:test].reshape(-1, 28, 28, 1)) / 255.0).astype("float32"), y_test[:test])
 
 
 @pytest.mark.slow
 @pytest.mark.claim("train.dlwp1.mnist")
-def test_mnist_convnet(mnist_arrays, seeds, run_cache, progress, evidence) -> None:
+def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, evidence) -> None:
     runs = [
         train(TrainSpec(model="mnist_convnet", data="mnist/test_as_validation", loss="sparse_categorical_crossentropy",
-                        epochs=5, batch_size=64, seed=seed, optimizer="rmsprop"), mnist_arrays, run_cache, progress)
+                        epochs=profile.mnist_epochs, batch_size=64, seed=seed, optimizer="rmsprop"), mnist_arrays,
+              run_cache, progress)
         for seed in seeds
     ]
     evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
                        "categorical_crossentropy: the same loss, without the conversion.")
+    if profile.mnist_images or profile.mnist_epochs != BOOK_SIZES["mnist_epochs"]:
+        evidence.departure(f"{len(mnist_arrays.y_train):,} training and {len(mnist_arrays.y_val):,} test images, "
+                           f"{profile.mnist_epochs} epochs ({profile.name} profile), not all 60,000 and 10,000 and "
+                           f"{BOOK_SIZES['mnist_epochs']}.")
     judgement = evidence.judge_band("test_accuracy", [r.history["val_accuracy"][-1] for r in runs],
                                     headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
     evidence.judge_control({"test_accuracy": [untrained(r, mnist_arrays).history["val_accuracy"][-1] for r in runs]})

@@ -20,6 +20,7 @@ from experiments.architecture import changed_tensors
 from experiments.claims import claim
 from experiments.curves import crossing_share, final_gap, last_epochs_mean
 from experiments.identity import device_kind
+from experiments.profiles import BOOK_SIZES
 from experiments.training import (Arrays, LabelRangeError, Run, TrainSpec, framework_answer, label_error,
                                   seconds_per_epoch, seed_everything, train, untrained)
 
@@ -345,20 +346,22 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_r
 
 # --- trans.tft: the TensorFlow tutorial's own experiment ----------------------------------
 
-def tft_spec(seed: int, fine_tune: bool = False) -> TrainSpec:
+def tft_spec(profile, seed: int, fine_tune: bool = False) -> TrainSpec:
     """TFT: 10 epochs of Adam(1e-4) with the base frozen; then 10 of RMSprop(1e-5) with the base unfrozen
-    from layer 100, starting from the first stage's weights. Batch 32."""
-    spec = TrainSpec(model="tft_classifier", data=f"cats_vs_dogs_small/{models.TFT_SIZE}px", loss="binary_crossentropy",
-                     epochs=10, batch_size=32, seed=seed, optimizer="adam", learning_rate=1e-4)
+    from layer 100, starting from the first stage's weights. Batch 32; images and epochs the profile's."""
+    size = profile.tutorial_size
+    spec = TrainSpec(model="tft_classifier", model_args={"size": size}, data=f"cats_vs_dogs_small/{size}px",
+                     loss="binary_crossentropy", epochs=profile.tutorial_epochs, batch_size=32, seed=seed,
+                     optimizer="adam", learning_rate=1e-4)
     if not fine_tune:
         return spec
-    return dataclasses.replace(spec, model_args={"fine_tune_at": 100}, optimizer="rmsprop", learning_rate=1e-5,
-                               start_from=spec)
+    return dataclasses.replace(spec, model_args={"size": size, "fine_tune_at": 100}, optimizer="rmsprop",
+                               learning_rate=1e-5, start_from=spec)
 
 
 @pytest.fixture(scope="module")
 def tft_arrays(profile, request) -> Arrays:
-    """The photographs at 160 px, at a profile that runs the tutorial's MobileNetV2."""
+    """The photographs at the tutorial's size, at a profile that runs the tutorial's MobileNetV2."""
     if not profile.tutorial_mobilenet_v2:
         pytest.skip(f"the {profile.name} profile does not run the tutorial's MobileNetV2: its ImageNet weights are "
                     "not among the offline data, and its 2,257,984 parameters at 160 px would take the CPU many "
@@ -367,10 +370,10 @@ def tft_arrays(profile, request) -> Arrays:
 
 
 @pytest.fixture(scope="module")
-def tft_runs(tft_arrays, seeds, run_cache, progress) -> tuple[list[Run], list[Run]]:
+def tft_runs(tft_arrays, profile, seeds, run_cache, progress) -> tuple[list[Run], list[Run]]:
     """(frozen stage, fine-tuning stage) per seed."""
-    frozen = [train(tft_spec(seed), tft_arrays, run_cache, progress) for seed in seeds]
-    tuned = [train(tft_spec(seed, fine_tune=True), tft_arrays, run_cache, progress) for seed in seeds]
+    frozen = [train(tft_spec(profile, seed), tft_arrays, run_cache, progress) for seed in seeds]
+    tuned = [train(tft_spec(profile, seed, fine_tune=True), tft_arrays, run_cache, progress) for seed in seeds]
     return frozen, tuned
 
 
@@ -384,7 +387,7 @@ def tutorial_statistics(frozen, tuned) -> dict[str, list[float]]:
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.tft")
-def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, evidence) -> None:
+def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, profile, evidence) -> None:
     book = evidence.claim.numbers
     frozen, tuned = tft_runs
     failed = evidence.judge_bands(tutorial_statistics(frozen, tuned))
@@ -394,8 +397,12 @@ def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, evidence) -> None:
                      [r.history["val_accuracy"][-1] for r in frozen], book["val_accuracy"])
     evidence.measure("validation accuracy, last epoch of fine-tuning, per seed",
                      [r.history["val_accuracy"][-1] for r in tuned], book["fine_tuned_val_accuracy"])
-    evidence.departure("Both stages validate on all 1,000 validation photographs; the tutorial set 200 of them "
-                       "aside as a test set and validated on 800.")
+    evidence.departure(f"Both stages validate on all {len(tft_arrays.y_val):,} validation photographs; the tutorial "
+                       "set 200 of its 1,000 aside as a test set and validated on 800.")
+    if (profile.tutorial_size, profile.tutorial_epochs) != (BOOK_SIZES["tutorial_size"], BOOK_SIZES["tutorial_epochs"]):
+        evidence.departure(f"{profile.tutorial_size}×{profile.tutorial_size} images and {profile.tutorial_epochs} "
+                           f"epochs a stage ({profile.name} profile), not the tutorial's "
+                           f"{BOOK_SIZES['tutorial_size']} px and {BOOK_SIZES['tutorial_epochs']}.")
     evidence.departure("The model ends in a sigmoid trained with binary cross-entropy, where the tutorial's Dense(1) "
                        "emits a logit for BinaryCrossentropy(from_logits=True); Keras computes the loss from the same "
                        "logit.")
@@ -404,6 +411,7 @@ def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, evidence) -> None:
     evidence.figure("The tutorial's two stages",
                     figures.training_curves({f"seed {f.spec.seed}": {k: f.history[k] + t.history[k] for k in f.history}
                                              for f, t in zip(frozen, tuned)}),
-                    "Epochs 1–10 with the base frozen, Adam(1e-4); epochs 11–20 with it unfrozen from layer 100, "
-                    "RMSprop(1e-5). Training solid, validation dashed.")
+                    f"Epochs 1–{profile.tutorial_epochs} with the base frozen, Adam(1e-4); the next "
+                    f"{profile.tutorial_epochs} with it unfrozen from layer 100, RMSprop(1e-5). Training solid, "
+                    "validation dashed.")
     assert not failed, evidence.failure(failed)

@@ -17,7 +17,9 @@ import pytest
 from experiments import data, figures, models, patterns, probes
 from experiments.canvas import place_on_canvas
 from experiments.gradcam import gradcam, share_inside
+from experiments.identity import model_identity
 from experiments.measurements import measured
+from experiments.profiles import BOOK_SIZES
 from experiments.training import Arrays, TrainSpec, train, untrained
 from experiments.weights import imagenet_weights
 
@@ -196,7 +198,6 @@ def test_gradcam_on_the_elephant_photograph(profile, evidence) -> None:
 # --- vis.filters --------------------------------------------------------------------------
 
 RANDOM_STARTS = 100
-VGG16_FILTERS = 64  # per layer, as DLwP1 5.4.2 draws them: the first 64 filters of each layer
 
 
 def conv_layer_names(model) -> list[str]:
@@ -293,18 +294,23 @@ def test_gradient_ascent_finds_patterns(plain_runs, profile, run_cache, evidence
 @pytest.mark.slow
 @pytest.mark.claim("vis.filters")
 def test_gradient_ascent_on_vgg16(profile, run_cache, evidence) -> None:
-    """DLwP1 5.4.2 itself: VGG16 with ImageNet weights, fed 0–255 pixels as the book feeds it, 150×150 patterns."""
+    """DLwP1 5.4.2 itself: VGG16 with ImageNet weights, fed 0–255 pixels as the book feeds it, 150×150 patterns
+    of the first 64 filters of each layer (at the profile's size and count)."""
     if profile.transfer_base != "vgg16":
         pytest.skip("full profile only: VGG16's ImageNet weights are a 58 MB download")
+    size, filters = profile.vgg16_pattern_size, profile.vgg16_pattern_filters
     weights = imagenet_weights("vgg16")
-    base = models.vgg16_base(150, weights=str(weights))
+    base = models.vgg16_base(size, weights=str(weights))
     ascent, control = ascent_statistics(
-        evidence, run_cache, base, {"weights": weights.name, "weights_bytes": weights.stat().st_size},
-        layers={"first conv layer": "block1_conv1", "deepest layer the book draws": "block4_conv1"}, size=150, seed=0,
-        label="VGG16", value_range=255.0, filters=VGG16_FILTERS, draw=True)
+        evidence, run_cache, base, {"weights": weights.name, "initial": model_identity(base)["initial"]},
+        layers={"first conv layer": "block1_conv1", "deepest layer the book draws": "block4_conv1"}, size=size, seed=0,
+        label="VGG16", value_range=255.0, filters=filters, draw=True)
     failed = evidence.judge_bands(ascent)
     evidence.judge_control(control)
-    evidence.note(f"One network, so one value per statistic; the first {VGG16_FILTERS} filters of each layer.")
+    evidence.note(f"One network, so one value per statistic; the first {filters} filters of each layer.")
+    if (size, filters) != (BOOK_SIZES["vgg16_pattern_size"], BOOK_SIZES["vgg16_pattern_filters"]):
+        evidence.departure(f"{size}×{size} patterns of {filters} filters a layer ({profile.name} profile), not the "
+                           f"book's {BOOK_SIZES['vgg16_pattern_size']} px and {BOOK_SIZES['vgg16_pattern_filters']}.")
     assert not failed, evidence.failure(failed)
 
 

@@ -55,6 +55,7 @@ class Evidence:
     departures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     control_doubt: str = ""  # why the seeds cannot show that the control fails, when they cannot
+    cannot_fail: str = ""  # why the check cannot fail, when its control holds every band its runs hold
 
     @property
     def claim_id(self) -> str:
@@ -132,7 +133,11 @@ class Evidence:
         """Judge the claim's bands on its negative control's statistics; the control's outcome.
 
         "fails" when at least one band fails, as it must. A control that holds
-        every band raises CheckCannotFail. One whose seeds cannot decide
+        every band ("holds") makes the check an error once it has recorded
+        the rest of its evidence (the plugin raises CheckCannotFail with
+        ``cannot_fail``), unless the claim's own runs already failed a band
+        (judged first): that check has shown it can fail, and the control that
+        holds too is noted beside the failure. One whose seeds cannot decide
         (no band fails, some are inconclusive) leaves the check inconclusive:
         these seeds cannot show that the check could fail.
         """
@@ -143,8 +148,12 @@ class Evidence:
             return "fails"
         undecided = [j.explain() for j in judgements if j.outcome == "inconclusive"]
         if not undecided:
-            raise CheckCannotFail(f"its negative control ({self.claim.control}) holds every band: "
-                                  + "; ".join(j.explain() for j in judgements) + " — the check cannot fail")
+            held = f"its negative control ({self.claim.control}) holds every band"
+            if any(m.get("outcome") == "fails" for m in self.measured if "band_id" in m and not m.get("control")):
+                self.note(f"{held} as well: with these runs the check cannot tell them from the control.")
+            else:
+                self.cannot_fail = f"{held}: " + "; ".join(j.explain() for j in judgements) + " — the check cannot fail"
+            return "holds"
         self.control_doubt = "its negative control does not fail its bands clearly: " + "; ".join(undecided)
         return "inconclusive"
 

@@ -228,11 +228,10 @@ def vgg16_classifier(base: keras.Model) -> keras.Model:
     )
 
 
-TFT_SIZE = 160  # the TensorFlow tutorial's IMG_SIZE
 TO_MINUS_ONE_ONE = (2.0, -1.0)  # pixels in [0, 1] → [-1, 1], what the MobileNets' preprocess_input gives them
 
 
-def mobilenet_v2_base(size: int = TFT_SIZE, weights: str | None = None) -> keras.Model:
+def mobilenet_v2_base(size: int = 160, weights: str | None = None) -> keras.Model:
     """TFT: MobileNetV2 without its top; 160×160 → (5, 5, 1280)."""
     return keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=weights)
 
@@ -263,9 +262,10 @@ def unfreeze_from(base: keras.Model, fine_tune_at: int) -> None:
         layer.trainable = False
 
 
-def tft_classifier(fine_tune_at: int | None = None, pretrained: bool = True) -> keras.Model:
-    """TFT's trained model on its ImageNet MobileNetV2 (160 px): frozen, or unfrozen from layer ``fine_tune_at``."""
-    base = with_imagenet_weights(lambda: mobilenet_v2_base(TFT_SIZE), "mobilenet_v2_1.0_160", pretrained)
+def tft_classifier(size: int = 160, fine_tune_at: int | None = None, pretrained: bool = True) -> keras.Model:
+    """TFT's trained model on its ImageNet MobileNetV2 (IMG_SIZE 160): frozen, or unfrozen from layer
+    ``fine_tune_at``. Its weights are those Keras gives the 160-px base; without the top they fit any size."""
+    base = with_imagenet_weights(lambda: mobilenet_v2_base(size), "mobilenet_v2_1.0_160", pretrained)
     base.trainable = False
     if fine_tune_at is not None:
         unfreeze_from(base, fine_tune_at)

@@ -26,7 +26,7 @@ from experiments.cache import CACHE_ENV, RunCache, default_cache_dir
 from experiments.claims import CLAIMS
 from experiments import devices, provenance
 from experiments.collector import RECORD, Collector
-from experiments.evidence import Evidence
+from experiments.evidence import CheckCannotFail, Evidence
 from experiments.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from experiments.stats import DEFAULT_CONFIDENCE
 from experiments.termination import restore, stop_on_sigterm
@@ -298,6 +298,16 @@ def _mark_inconclusive(item: pytest.Item, report: pytest.TestReport, call: pytes
         report.outcome = "skipped"
         report.wasxfail = INCONCLUSIVE + "; ".join(doubts)
         report.longrepr = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A check whose negative control held every band is an error, raised after the check has recorded all it
+    measured, so that the report shows the numbers the control could not be told from."""
+    result = yield
+    if EVIDENCE in item.stash and item.stash[EVIDENCE].cannot_fail:
+        raise CheckCannotFail(item.stash[EVIDENCE].cannot_fail)
+    return result
 
 
 @pytest.hookimpl(wrapper=True)

@@ -64,8 +64,8 @@ def heavy_runs(profile_name: str = "full") -> list[HeavyRun]:
     ]
     if profile.tutorial_mobilenet_v2:
         runs.append(HeavyRun("MobileNetV2 (TFT), frozen then fine-tuned",
-                             lambda s: models.mobilenet_v2_classifier(models.mobilenet_v2_base(s)), models.TFT_SIZE, 32,
-                             10, 2))
+                             lambda s: models.mobilenet_v2_classifier(models.mobilenet_v2_base(s)),
+                             profile.tutorial_size, 32, profile.tutorial_epochs, 2))
     return runs
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
 from experiments.claims import CATALOGUE, claim
-from experiments.evidence import CheckCannotFail, Evidence
+from experiments.evidence import Evidence
 from experiments.stats import judge
 
 AUGMENTATION = claim("over.augmentation")  # three bands, each asking for an effect of at least some size
@@ -24,9 +25,21 @@ def test_a_control_that_fails_a_band_is_what_must_happen():
 
 
 def test_a_control_that_holds_every_band_is_an_error_of_the_check():
+    """Recorded, for the plugin to raise CheckCannotFail once the check has recorded everything else
+    (tests/test_plugin.py::test_controls_known_failures_and_messages)."""
     evidence = Evidence(AUGMENTATION)
-    with pytest.raises(CheckCannotFail, match="holds every band.*the check cannot fail"):
-        evidence.judge_control(CLEAR_EFFECT)
+    evidence.judge_bands(CLEAR_EFFECT)
+    assert evidence.judge_control(CLEAR_EFFECT) == "holds"
+    assert re.fullmatch(r"its negative control \(.+\) holds every band: .+ — the check cannot fail", evidence.cannot_fail)
+
+
+def test_a_control_that_holds_beside_runs_that_failed_is_noted_not_an_error():
+    """Runs that fail a band have shown that the check can fail; the control holding too is told, not raised."""
+    evidence = Evidence(AUGMENTATION)
+    assert evidence.judge_bands(NO_EFFECT)
+    assert evidence.judge_control(CLEAR_EFFECT) == "holds" and not evidence.cannot_fail
+    assert evidence.notes == [f"its negative control ({AUGMENTATION.control}) holds every band as well: with these "
+                              "runs the check cannot tell them from the control."]
 
 
 def test_one_failed_band_is_enough_for_the_control():

@@ -10,20 +10,17 @@ download is proven in tests/test_data.py: in a clone, Debian's copy comes first.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from experiments import cats_vs_dogs
+from tests.stand_ins import photographs_archive
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = [
@@ -33,21 +30,6 @@ CHECKS = [
     "checks/test_transfer.py::test_frozen_base_is_untouched_by_training",
 ]
 CLAIMS = ("over.no_val_augmentation", "trans.label_range", "trans.freeze")
-
-
-def photographs_archive(per_class: int) -> bytes:
-    """PetImages/{Cat,Dog}/N.jpg: textured JPEGs (cats reddish, dogs bluish), one zero-byte file a class."""
-    rng = np.random.default_rng(0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for cls, tint in (("Cat", (40, 0, 0)), ("Dog", (0, 0, 40))):
-            archive.writestr(f"PetImages/{cls}/0.jpg", b"")  # damaged, as the archive's Cat/666.jpg
-            for number in range(1, per_class + 1):
-                pixels = np.clip(rng.integers(0, 200, (48, 64, 3)) + tint, 0, 255).astype(np.uint8)
-                encoded = io.BytesIO()
-                Image.fromarray(pixels).save(encoded, format="JPEG", quality=80)
-                archive.writestr(f"PetImages/{cls}/{number}.jpg", encoded.getvalue())
-    return out.getvalue()
 
 
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a checkout")

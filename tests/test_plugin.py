@@ -417,6 +417,7 @@ EFFECT = {"gap_cut": [0.2, 0.25, 0.22], "later_best_epoch": [30, 41, 35], "accur
 def test_a_control_that_passes(evidence):
     failed = evidence.judge_bands(EFFECT)
     evidence.judge_control(EFFECT)
+    evidence.measure("recorded after the control", 1)
     assert not failed
 
 @pytest.mark.claim("vis.trained_filters")
@@ -445,6 +446,7 @@ def test_controls_known_failures_and_messages(pytester: pytest.Pytester) -> None
     assert control["verdict"] == "error"
     assert control["tests"][0]["message"].startswith("over.augmentation: call: experiments.evidence.CheckCannotFail")
     assert [m["outcome"] for m in control["measured"] if m.get("control")] == ["holds"] * 3
+    assert control["measured"][-1]["quantity"] == "recorded after the control"  # the whole check ran, then the error
     assert control["control"] == claim("over.augmentation").control
     for known in ("vis.trained_filters", "trans.feature_extraction_aug"):
         assert claims[known]["verdict"] == "known_not_reproduced"
