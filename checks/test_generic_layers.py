@@ -26,7 +26,6 @@ from experiments.training import Arrays, TrainSpec, train, untrained
 SOURCE_CLASSES = (0, 1, 2, 3, 4, 6)  # garments
 SIMILAR_CLASSES = (5, 7, 8, 9)  # sandal, sneaker, bag, ankle boot
 SIMILAR_TRAINING_IMAGES = 1_000
-SOURCE_EPOCHS, TARGET_EPOCHS = 5, 20
 TRANSFERRED = {"none (from scratch)": 0, "lowest block": 1, "lowest two blocks": 2, "all blocks": 3}
 UNLIKE = "cats and dogs (2,000 photographs, grey, 28×28)"  # judged
 SIMILAR = f"shoes and bags (Fashion-MNIST's other four classes, {SIMILAR_TRAINING_IMAGES:,} images)"
@@ -52,27 +51,27 @@ def similar_target(fashion_scaled) -> Arrays:
     return Arrays(x[sample], y[sample], *classes_of(x_test, y_test, SIMILAR_CLASSES))
 
 
-def base_spec(seed: int) -> TrainSpec:
+def base_spec(profile, seed: int) -> TrainSpec:
     return TrainSpec(model="block_convnet", model_args={"classes": len(SOURCE_CLASSES)},
                      data="fashion_mnist/garments", loss="sparse_categorical_crossentropy",
-                     epochs=SOURCE_EPOCHS, batch_size=32, seed=seed)
+                     epochs=profile.lower_layers_epochs[0], batch_size=32, seed=seed)
 
 
-def target_runs(source, target: Arrays, data: str, classes: int, seeds, run_cache, progress) -> dict[str, list]:
+def target_runs(profile, source, target: Arrays, data: str, classes: int, seeds, run_cache, progress) -> dict[str, list]:
     """{blocks transferred: one target run per seed}, each from its seed's base, trained on the source."""
     def target_spec(blocks: int, seed: int) -> TrainSpec:
         return TrainSpec(model="block_convnet", model_args={"classes": classes, "frozen_blocks": blocks},
                          data=data, loss="sparse_categorical_crossentropy",
-                         epochs=TARGET_EPOCHS, batch_size=32, seed=seed,
-                         start_from=base_spec(seed) if blocks else None, start_from_layers=2 * blocks if blocks else None)
+                         epochs=profile.lower_layers_epochs[1], batch_size=32, seed=seed,
+                         start_from=base_spec(profile, seed) if blocks else None, start_from_layers=2 * blocks if blocks else None)
 
     return {name: [train(target_spec(blocks, seed), target, run_cache, progress, start_arrays=source) for seed in seeds]
             for name, blocks in TRANSFERRED.items()}
 
 
 @pytest.fixture(scope="module")
-def bases(source, seeds, run_cache, progress) -> list:
-    return [train(base_spec(seed), source, run_cache, progress) for seed in seeds]
+def bases(profile, source, seeds, run_cache, progress) -> list:
+    return [train(base_spec(profile, seed), source, run_cache, progress) for seed in seeds]
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +79,10 @@ def runs_by_target(cats_grey_train_val, fashion_scaled, source, bases, profile, 
                    progress) -> dict[str, dict[str, list]]:
     """{target: runs by blocks transferred}: the judged unlike target, and the profile's similar one beside
     (the smoke profile leaves it out, for time)."""
-    runs = {UNLIKE: target_runs(source, cats_grey_train_val, "cats_vs_dogs_small/28px_grey", 2, seeds, run_cache,
+    runs = {UNLIKE: target_runs(profile, source, cats_grey_train_val, "cats_vs_dogs_small/28px_grey", 2, seeds, run_cache,
                                 progress)}
     if profile.similar_transfer_target:
-        runs[SIMILAR] = target_runs(source, similar_target(fashion_scaled),
+        runs[SIMILAR] = target_runs(profile, source, similar_target(fashion_scaled),
                                     f"fashion_mnist/not_garments_{SIMILAR_TRAINING_IMAGES}", len(SIMILAR_CLASSES),
                                     seeds, run_cache, progress)
     return runs
@@ -95,7 +94,7 @@ def final_accuracies(runs: dict[str, list]) -> dict[str, np.ndarray]:
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.generic_lower_layers")
-def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, bases, cats_grey_train_val, evidence) -> None:
+def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, bases, cats_grey_train_val, profile, evidence) -> None:
     runs = runs_by_target[UNLIKE]
 
     def lowest_against_the_others(lowest) -> dict[str, np.ndarray]:
@@ -111,9 +110,10 @@ def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, bases, cats_gre
                              np.round(values, 4))
     evidence.measure("base on the source (six garments): validation accuracy (last 5 epochs), per seed",
                      np.round([last_epochs_mean(run.history) for run in bases], 4))
+    source_epochs, target_epochs = profile.lower_layers_epochs
     evidence.departure("The book argues this from VGG16 and ImageNet and trains nothing; the base here is a three-block "
-                       f"convnet trained inside the suite on Fashion-MNIST's six garments ({SOURCE_EPOCHS} epochs), the "
-                       f"target the chapter's cats-vs-dogs photographs at the base's 28×28, in grey ({TARGET_EPOCHS} "
+                       f"convnet trained inside the suite on Fashion-MNIST's six garments ({source_epochs} epochs), the "
+                       f"target the chapter's cats-vs-dogs photographs at the base's 28×28, in grey ({target_epochs} "
                        "epochs).")
     for target, runs in runs_by_target.items():
         evidence.figure(f"Target validation accuracy by blocks transferred: {target}, every seed",

@@ -36,6 +36,7 @@ class Profile:
     vgg16_pattern_filters: int  # filters per layer they are found for (the book draws the first 64)
     mnist_images: tuple[int, int] | None  # (training, test) images of train.dlwp1.mnist; None: all 60,000 and 10,000
     mnist_epochs: int  # the book: 5
+    lower_layers_epochs: tuple[int, int]  # trans.generic_lower_layers (the book trains nothing): source, target
     cats_images: int | None = None  # at most this many photographs per split, half of each class; None: the book's
     purpose: str = ""  # what its verdicts are for, where that is not the claims themselves
 
@@ -59,19 +60,20 @@ PROFILES = MappingProxyType(
                          cats_size=64, small_data_epochs=60, augmented_epochs=100, augmentation_interpolation="nearest",
                          transfer_base="mobilenet_0.25", transfer_size=96,
                          augmented_extraction_epochs=30, fine_tuning_epochs=15, tutorial_mobilenet_v2=False,
-                         similar_transfer_target=False, **BOOK_SIZES),
+                         similar_transfer_target=False, lower_layers_epochs=(5, 20), **BOOK_SIZES),
         "full": Profile("full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False,
                         cats_size=150, small_data_epochs=30, augmented_epochs=100, augmentation_interpolation="bilinear",
                         transfer_base="vgg16", transfer_size=150,
                         augmented_extraction_epochs=100, fine_tuning_epochs=100, tutorial_mobilenet_v2=True,
-                        similar_transfer_target=True, **BOOK_SIZES),
+                        similar_transfer_target=True, lower_layers_epochs=(5, 20), **BOOK_SIZES),
         # 48 px: the smallest side the section-4 convnet's four conv-and-pool blocks leave a feature map of.
         "tiny": Profile("tiny", seeds=2, hypothesis_examples=5, hypothesis_derandomize=True,
                         cats_size=48, small_data_epochs=1, augmented_epochs=1, augmentation_interpolation="bilinear",
                         transfer_base="vgg16", transfer_size=48,
                         augmented_extraction_epochs=1, fine_tuning_epochs=1, tutorial_mobilenet_v2=True,
                         similar_transfer_target=True, tutorial_size=48, tutorial_epochs=1, vgg16_pattern_size=48,
-                        vgg16_pattern_filters=4, mnist_images=(600, 100), mnist_epochs=1, cats_images=200,
+                        vgg16_pattern_filters=4, mnist_images=(600, 100), mnist_epochs=1, lower_layers_epochs=(1, 1),
+                        cats_images=200,
                         purpose="the full profile's code paths at toy sizes: its verdicts say only that each check "
                                 "ran to one, not whether a claim holds"),
     }

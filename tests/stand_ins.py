@@ -48,7 +48,11 @@ def photographs_archive(per_class: int) -> bytes:
 
 def random_weights_file(base: str, path: Path) -> Path:
     """``base``'s architecture (a key of weights.IMAGENET_WEIGHTS) with seeded random weights, written as
-    keras.applications' own files are (the legacy h5 layout ``load_weights`` reads by a name ending in .h5)."""
+    keras.applications' own files are (the legacy h5 layout ``load_weights`` reads by a name ending in .h5).
+
+    VGG16's kernels are He-initialised: with Keras' Glorot default a signal fades through its 13 layers
+    without normalisation until its features are the same for every image, and every model on them ties.
+    """
     import h5py
     import keras
     from keras.src.legacy.saving import legacy_h5_format
@@ -59,8 +63,15 @@ def random_weights_file(base: str, path: Path) -> Path:
         "mobilenet_v2_1.0_160": lambda: keras.applications.MobileNetV2((160, 160, 3), include_top=False, weights=None),
     }
     keras.utils.set_random_seed(0)
+    model = builds[base]()
+    if base.startswith("vgg16"):
+        rng = np.random.default_rng(0)
+        for layer in model.layers:
+            if hasattr(layer, "kernel"):
+                shape = tuple(layer.kernel.shape)
+                layer.kernel.assign(rng.normal(0, np.sqrt(2 / np.prod(shape[:-1])), shape).astype("float32"))
     with h5py.File(path, "w") as file:
-        legacy_h5_format.save_weights_to_hdf5_group(file, builds[base]())
+        legacy_h5_format.save_weights_to_hdf5_group(file, model)
     return path
 
 
