@@ -3,6 +3,7 @@
 PYTHON ?= python3
 TF_EXTRA ?= cpu
 PROFILE ?= smoke
+JOBS ?= 2
 VENV := .venv
 
 .PHONY: report test preflight setup clean-venv
@@ -10,8 +11,10 @@ VENV := .venv
 report: $(VENV)/installed
 	$(VENV)/bin/pytest checks --profile $(PROFILE)
 
+# pytest-xdist, one module to a worker: the modules that share trained runs read them from the run cache,
+# and a run two workers need is trained by one while the other waits for it.
 test: $(VENV)/installed
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile
 
 # On a new GPU runner, first: the GPU is seen, training is deterministic, the downloads answer, and the
 # full profile's projected wall time beside the nightly workflow's limit.
