@@ -8,8 +8,9 @@ reference of its profile; every later run reports what changed against it.
 ``page`` writes the findings as Markdown: per section and claim, the book's
 number, what was measured (mean and every seed), the band, how it was
 judged, the verdict, the departures and, for a claim known not to reproduce,
-the reason. tests/test_findings.py checks that the committed page is exactly
-what ``page`` makes of the committed reference.
+the reason; then the full profile's heavy runs projected onto a GPU from their
+FLOP counts (reports/reference/projection.json). tests/test_findings.py checks
+that the committed page is exactly what ``page`` makes of the committed files.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from experiments.report import ResultsError, load, show
 from experiments.results import VERDICT_LABELS, VERDICTS, verdict_counts
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reports" / "reference"
+PROJECTION = REFERENCE_DIR / "projection.json"  # the full profile's heavy runs at a GPU's fp32 rate, by arithmetic
 
 
 def reference_path(profile: str) -> Path:
@@ -95,7 +97,27 @@ def _claim(entry: Mapping[str, Any]) -> list[str]:
     return lines + [""]
 
 
-def page(results: Mapping[str, Any], source: str) -> str:
+def _projection(projected: Mapping[str, Any]) -> list[str]:
+    """The full profile's heavy runs on a GPU, by arithmetic (``python -m experiments.preflight --arithmetic``)."""
+    path = PROJECTION.relative_to(REFERENCE_DIR.parents[1]).as_posix()
+    lines = ["## The full profile on a GPU, by arithmetic", "",
+             f"Generated from `{path}`, which `python -m experiments.preflight --arithmetic {projected['tflops']:g} "
+             f"--json {path}` writes: each heavy run's "
+             "FLOP counted from its model (training steps on the book's 2,000 photographs and a validation pass on "
+             f"its 1,000, every epoch), at {projected['tflops']:g} TFLOP/s of fp32 sustained throughout. That is "
+             "arithmetic, not a measurement: no GPU has run the suite, and a real one runs below its datasheet rate "
+             "and adds the host's time between steps.", "",
+             "| run | px | runs × epochs | TFLOP an epoch | PFLOP | minutes |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['name']} | {r['size']} | {r['runs']} × {r['epochs']} | {r['flop_per_epoch'] / 1e12:.2f} "
+              f"| {r['flop'] / 1e15:.2f} | {r['minutes']:.1f} |" for r in projected["runs"]]
+    lines += [f"| **all, {projected['seeds']} seeds** | | | | **{sum(r['flop'] for r in projected['runs']) / 1e15:.1f}** "
+              f"| **{projected['minutes']:.0f}** |", ""]
+    if projected.get("shard_limit_minutes"):
+        lines += [f"Each shard of the nightly workflow is allowed {projected['shard_limit_minutes']} min.", ""]
+    return lines
+
+
+def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] | None = None) -> str:
     run = results["run"]
     versions = ", ".join(f"{k} {run['versions'][k]}" for k in ("tensorflow", "tensorflow-cpu", "keras", "numpy")
                          if k in run["versions"])
@@ -121,6 +143,8 @@ def page(results: Mapping[str, Any], source: str) -> str:
         lines += [f"## {section}", ""]
         for entry in entries:
             lines += _claim(entry)
+    if projected is not None:
+        lines += _projection(projected)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -143,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(json.dumps(without_figures(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(target)
         return 0
-    sys.stdout.write(page(results, args.reference.as_posix()))
+    projected = json.loads(PROJECTION.read_text()) if PROJECTION.is_file() else None
+    sys.stdout.write(page(results, args.reference.as_posix(), projected))
     return 0
 
 

@@ -16,6 +16,7 @@ photographs. ``--size`` shrinks every input for a test of the command itself on 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -152,18 +153,28 @@ def workflow_limit_minutes(path: Path = WORKFLOW) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def project_from_arithmetic(seeds: int, tflops: float, size: int | None = None) -> int:
+H100_SXM_FP32_TFLOPS = 67.0  # NVIDIA's datasheet: fp32 without tensor cores (TF32 is off under the suite's determinism)
+
+
+def projection(seeds: int, tflops: float, size: int | None = None) -> dict:
     """The full profile's heavy runs at a sustained fp32 rate: their FLOP, counted from the models, and minutes."""
-    total = 0.0
+    runs = []
     for run in heavy_runs():
         run_size = size or run.size
-        arithmetic = flops_per_epoch(run, run_size) * run.epochs * run.runs_per_seed * seeds
-        minutes = arithmetic / (tflops * 1e12) / 60
-        total += minutes
-        print(f"{run.name} at {run_size} px: {arithmetic / 1e15:.2f} PFLOP for {run.runs_per_seed * seeds} run(s) × "
-              f"{run.epochs} epochs → {minutes:.1f} min at {tflops:g} TFLOP/s")
-    print(f"projected full profile, {seeds} seeds, heavy runs only, from arithmetic at {tflops:g} TFLOP/s: "
-          f"{total:.0f} min (no step timed: the rate is the one given)")
+        epoch = flops_per_epoch(run, run_size)
+        arithmetic = epoch * run.epochs * run.runs_per_seed * seeds
+        runs.append({"name": run.name, "size": run_size, "runs": run.runs_per_seed * seeds, "epochs": run.epochs,
+                     "flop_per_epoch": epoch, "flop": arithmetic, "minutes": arithmetic / (tflops * 1e12) / 60})
+    return {"seeds": seeds, "tflops": tflops, "runs": runs, "minutes": sum(r["minutes"] for r in runs),
+            "shard_limit_minutes": workflow_limit_minutes()}
+
+
+def project_from_arithmetic(projected: dict) -> int:
+    for run in projected["runs"]:
+        print(f"{run['name']} at {run['size']} px: {run['flop'] / 1e15:.2f} PFLOP for {run['runs']} run(s) × "
+              f"{run['epochs']} epochs → {run['minutes']:.1f} min at {projected['tflops']:g} TFLOP/s")
+    print(f"projected full profile, {projected['seeds']} seeds, heavy runs only, from arithmetic at "
+          f"{projected['tflops']:g} TFLOP/s: {projected['minutes']:.0f} min (no step timed: the rate is the one given)")
     return 0
 
 
@@ -175,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="seeds of the projection (default: the full profile's)")
     parser.add_argument("--arithmetic", type=float, default=None, metavar="TFLOPS",
                         help="only project the heavy runs' time from their FLOP counts at this sustained fp32 rate "
-                             "(TFLOP/s): no GPU, timing or download needed")
+                             f"(TFLOP/s; an H100 SXM's datasheet: {H100_SXM_FP32_TFLOPS:g}): no GPU, timing or "
+                             "download needed")
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH",
+                        help="with --arithmetic: also write the projection there (the findings page shows "
+                             "reports/reference/projection.json)")
     args = parser.parse_args(argv)
 
     from experiments import devices
@@ -183,7 +198,10 @@ def main(argv: list[str] | None = None) -> int:
 
     seeds = args.seeds or PROFILES["full"].seeds
     if args.arithmetic is not None:
-        return project_from_arithmetic(seeds, args.arithmetic, args.size)
+        projected = projection(seeds, args.arithmetic, args.size)
+        if args.json is not None:
+            args.json.write_text(json.dumps(projected, indent=1) + "\n")
+        return project_from_arithmetic(projected)
     problems = 0
     gpus = devices.gpu_names()
     print(f"GPU: {', '.join(gpus)}" if gpus else f"GPU: none — {devices.why_no_gpu()}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ REFERENCE = "reports/reference/smoke.json"
 
 
 def test_the_committed_findings_are_generated_from_the_committed_reference():
-    expected = findings.page(load(ROOT / REFERENCE), REFERENCE)
+    expected = findings.page(load(ROOT / REFERENCE), REFERENCE, json.loads(findings.PROJECTION.read_text()))
     assert (ROOT / "FINDINGS.md").read_text(encoding="utf-8") == expected, (
         f"FINDINGS.md is stale: regenerate it with `python -m experiments.findings page {REFERENCE} > FINDINGS.md`")
 
@@ -35,3 +36,13 @@ def test_keep_writes_the_reference_of_the_runs_profile(tmp_path, monkeypatch):
     assert load(tmp_path / "reference" / "smoke.json") == load(ROOT / REFERENCE)
     with pytest.raises(SystemExit):
         findings.main(["page"])
+
+
+def test_the_committed_projection_is_the_arithmetic_of_todays_models():
+    """Regenerate with `python -m experiments.preflight --arithmetic 67 --json reports/reference/projection.json`."""
+    from experiments import preflight
+    from experiments.profiles import PROFILES
+
+    committed = json.loads(findings.PROJECTION.read_text())
+    assert committed["tflops"] == preflight.H100_SXM_FP32_TFLOPS
+    assert committed == json.loads(json.dumps(preflight.projection(PROFILES["full"].seeds, committed["tflops"])))
