@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import hashlib
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -232,16 +233,23 @@ def run_cache(request: pytest.FixtureRequest) -> RunCache:
 
 @pytest.fixture(scope="session")
 def progress(request: pytest.FixtureRequest):
-    """A function that prints one progress line on the terminal, past pytest's output capture."""
+    """A function that prints one progress line on the terminal, past pytest's output capture.
+
+    An xdist worker's terminal reporter writes nowhere, but its standard error
+    is the controller's: its lines go there, named by the worker.
+    """
     config = request.config
     terminal = config.pluginmanager.get_plugin("terminalreporter")
     capture = config.pluginmanager.get_plugin("capturemanager")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
 
     def say(text: str) -> None:
-        if terminal is None:  # an xdist worker: its terminal is the controller's
-            return
         with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-            terminal.write_line(f"[convnet-claims {time.strftime('%H:%M:%S')}] {text}")
+            if worker or terminal is None:
+                sys.stderr.write(f"[convnet-claims {time.strftime('%H:%M:%S')} {worker}] {text}\n")
+                sys.stderr.flush()
+            else:
+                terminal.write_line(f"[convnet-claims {time.strftime('%H:%M:%S')}] {text}")
 
     return say
 

@@ -4,6 +4,7 @@ profile refused where TensorFlow sees none."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import stat
 from dataclasses import dataclass
@@ -109,12 +110,13 @@ SPEC = TrainSpec(model="dense_network", model_args={"inputs": 8, "units": 4}, da
 
 @pytest.mark.parametrize("asker", ["first", "second"])
 @pytest.mark.claim("over.network_size")
-def test_shared(asker, run_cache, evidence):
-    evidence.measure("trained here", not train(SPEC, ARRAYS, run_cache).from_cache)
+def test_shared(asker, run_cache, progress, evidence):
+    evidence.measure("trained here", not train(SPEC, ARRAYS, run_cache, progress).from_cache)
 '''
 
 
 def test_two_workers_take_one_gpu_each_and_train_a_shared_run_once(pytester: pytest.Pytester):
+    """Each worker its own GPU; the run both need trained by one, which says so on the terminal, named."""
     pytester.makeconftest(FAKE_GPUS_CONFTEST)
     pytester.makepyfile(test_shared=SHARED_RUN)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--no-cache",
@@ -125,6 +127,8 @@ def test_two_workers_take_one_gpu_each_and_train_a_shared_run_once(pytester: pyt
                                          "gw1": "/physical_device:GPU:1 (Fake GPU)"}
     (entry,) = [c for c in results["claims"] if c["id"] == "over.network_size"]
     assert sorted(m["value"] for m in entry["measured"]) == [False, True]  # trained by one worker, read by the other
+    told = [line for line in result.stderr.lines if "dense_network on random, seed 0: training" in line]
+    assert len(told) == 1 and re.match(r"\[convnet-claims \d\d:\d\d:\d\d gw[01]\] ", told[0]), result.stderr.lines
     assert entry["verdict"] == "reproduced"
 
 
