@@ -32,11 +32,12 @@ BASES = ("vgg16", "vgg16_with_top", "mobilenet_v2_1.0_160")  # the full profile'
 
 
 def photographs_archive(per_class: int) -> bytes:
-    """PetImages/{Cat,Dog}/N.jpg: textured JPEGs (cats reddish, dogs bluish), one zero-byte file a class."""
+    """PetImages/{Cat,Dog}/N.jpg: textured JPEGs (cats reddish and brighter, so that they differ in grey too; dogs
+    bluish), one zero-byte file a class."""
     rng = np.random.default_rng(0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for cls, tint in (("Cat", (40, 0, 0)), ("Dog", (0, 0, 40))):
+        for cls, tint in (("Cat", (90, 50, 50)), ("Dog", (0, 0, 40))):
             archive.writestr(f"PetImages/{cls}/0.jpg", b"")  # damaged, as the archive's Cat/666.jpg
             for number in range(1, per_class + 1):
                 pixels = np.clip(rng.integers(0, 200, (48, 64, 3)) + tint, 0, 255).astype(np.uint8)
