@@ -156,25 +156,63 @@ def workflow_limit_minutes(path: Path = WORKFLOW) -> int | None:
 H100_SXM_FP32_TFLOPS = 67.0  # NVIDIA's datasheet: fp32 without tensor cores (TF32 is off under the suite's determinism)
 
 
-def projection(seeds: int, tflops: float, size: int | None = None) -> dict:
-    """The full profile's heavy runs at a sustained fp32 rate: their FLOP, counted from the models, and minutes."""
-    runs = []
+def host_seconds_per_epoch(size: int, batch_size: int) -> float:
+    """What an epoch costs the host beside the arithmetic, measured on this machine: the suite's fit of the book's
+    images at ``size`` and ``batch_size``, with its validation pass, through a model with next to no arithmetic
+    (global average pooling → Dense(1)), after a warm-up fit that traces it. Shuffling, batching, the loop, the
+    copies and the callbacks cost a GPU's host the same."""
+    import keras
+
+    from experiments.training import COMPILE_OPTIONS, FIT_OPTIONS, seed_everything
+
+    seed_everything(0)
+    model = keras.Sequential([keras.Input((size, size, 3)), keras.layers.GlobalAveragePooling2D(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.RMSprop(1e-5), loss="binary_crossentropy", **COMPILE_OPTIONS)
+    (x, y), validation = _batch(size, TRAIN_IMAGES), _batch(size, VALIDATION_IMAGES)
+    fit = dict(batch_size=batch_size, validation_data=validation, verbose=0, **FIT_OPTIONS)
+    model.fit(x[:batch_size], y[:batch_size], epochs=1, **fit)
+    started = time.perf_counter()
+    model.fit(x, y, epochs=2, **fit)
+    return (time.perf_counter() - started) / 2
+
+
+def projection(seeds: int, tflops: float, size: int | None = None, measure_host: bool = True) -> dict:
+    """The full profile's heavy runs at a sustained fp32 rate: their FLOP, counted from the models, and minutes;
+    with ``measure_host``, also the host's time an epoch, measured here (host_seconds_per_epoch)."""
+    from experiments.environment import device
+
+    runs, host = [], {}
     for run in heavy_runs():
         run_size = size or run.size
         epoch = flops_per_epoch(run, run_size)
-        arithmetic = epoch * run.epochs * run.runs_per_seed * seeds
-        runs.append({"name": run.name, "size": run_size, "runs": run.runs_per_seed * seeds, "epochs": run.epochs,
-                     "flop_per_epoch": epoch, "flop": arithmetic, "minutes": arithmetic / (tflops * 1e12) / 60})
-    return {"seeds": seeds, "tflops": tflops, "runs": runs, "minutes": sum(r["minutes"] for r in runs),
-            "shard_limit_minutes": workflow_limit_minutes()}
+        epochs = run.epochs * run.runs_per_seed * seeds
+        projected = {"name": run.name, "size": run_size, "runs": run.runs_per_seed * seeds, "epochs": run.epochs,
+                     "flop_per_epoch": epoch, "flop": epoch * epochs, "minutes": epoch * epochs / (tflops * 1e12) / 60}
+        if measure_host:
+            if (run_size, run.batch_size) not in host:
+                host[run_size, run.batch_size] = host_seconds_per_epoch(run_size, run.batch_size)
+            projected |= {"host_seconds_per_epoch": host[run_size, run.batch_size],
+                          "host_minutes": host[run_size, run.batch_size] * epochs / 60}
+        runs.append(projected)
+    found = {"seeds": seeds, "tflops": tflops, "runs": runs, "minutes": sum(r["minutes"] for r in runs),
+             "shard_limit_minutes": workflow_limit_minutes()}
+    if measure_host:
+        found |= {"host_minutes": sum(r["host_minutes"] for r in runs),
+                  "host_measured_on": f"{device()['cpu']} × {device()['cpu_count']}"}
+    return found
 
 
 def project_from_arithmetic(projected: dict) -> int:
     for run in projected["runs"]:
+        host = f" + {run['host_minutes']:.1f} min of host time" if "host_minutes" in run else ""
         print(f"{run['name']} at {run['size']} px: {run['flop'] / 1e15:.2f} PFLOP for {run['runs']} run(s) × "
-              f"{run['epochs']} epochs → {run['minutes']:.1f} min at {projected['tflops']:g} TFLOP/s")
+              f"{run['epochs']} epochs → {run['minutes']:.1f} min at {projected['tflops']:g} TFLOP/s{host}")
+    host = (f", and {projected['host_minutes']:.0f} min of host time as measured on {projected['host_measured_on']}"
+            if "host_minutes" in projected else "")
     print(f"projected full profile, {projected['seeds']} seeds, heavy runs only, from arithmetic at "
-          f"{projected['tflops']:g} TFLOP/s: {projected['minutes']:.0f} min (no step timed: the rate is the one given)")
+          f"{projected['tflops']:g} TFLOP/s: {projected['minutes']:.0f} min{host} (no GPU step timed: the rate is "
+          "the one given)")
     return 0
 
 
@@ -191,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, metavar="PATH",
                         help="with --arithmetic: also write the projection there (the findings page shows "
                              "reports/reference/projection.json)")
+    parser.add_argument("--no-host", action="store_true",
+                        help="with --arithmetic: leave out the host's time an epoch (measured here, a minute or so)")
     args = parser.parse_args(argv)
 
     from experiments import devices
@@ -198,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
     seeds = args.seeds or PROFILES["full"].seeds
     if args.arithmetic is not None:
-        projected = projection(seeds, args.arithmetic, args.size)
+        projected = projection(seeds, args.arithmetic, args.size, measure_host=not args.no_host)
         if args.json is not None:
             args.json.write_text(json.dumps(projected, indent=1) + "\n")
         return project_from_arithmetic(projected)
