@@ -8,8 +8,9 @@ reference of its profile; every later run reports what changed against it.
 ``page`` writes the findings as Markdown: per section and claim, the book's
 number, what was measured (mean and every seed), the band, how it was
 judged, the verdict, the departures and, for a claim known not to reproduce,
-the reason; then the full profile's heavy runs projected onto a GPU from their
-FLOP counts (reports/reference/projection.json). tests/test_findings.py checks
+the reason; then the heavy runs' distance to this CPU's fp32 peak
+(reports/reference/peak_share.json) and the full profile's heavy runs projected
+onto a GPU from their FLOP counts (reports/reference/projection.json). tests/test_findings.py checks
 that the committed page is exactly what ``page`` makes of the committed files.
 """
 
@@ -27,6 +28,7 @@ from experiments.results import VERDICT_LABELS, VERDICTS, verdict_counts
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reports" / "reference"
 PROJECTION = REFERENCE_DIR / "projection.json"  # the full profile's heavy runs at a GPU's fp32 rate, by arithmetic
+PEAK_SHARE = REFERENCE_DIR / "peak_share.json"  # the smoke profile's heavy runs against this CPU's fp32 peak
 
 
 def reference_path(profile: str) -> Path:
@@ -124,7 +126,30 @@ def _projection(projected: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] | None = None) -> str:
+def _peak_share(measured: Mapping[str, Any]) -> list[str]:
+    """The heavy runs' distance to the CPU's fp32 peak (benchmarks/peak_share.py --json)."""
+    path = PEAK_SHARE.relative_to(REFERENCE_DIR.parents[1]).as_posix()
+    peak = measured["peak"]
+    lines = ["## The heavy runs against this CPU's fp32 peak", "",
+             f"Generated from `{path}`, which `.venv/bin/python benchmarks/peak_share.py --profile "
+             f"{measured['profile']} --json {path}` writes on {measured['measured_on']}: the {measured['profile']} "
+             "profile's heavy runs, each epoch's FLOP counted from the model, its seconds measured from "
+             f"{measured['steps']} steps after a warm-up one, as the suite trains it and as the book's plain "
+             f"`model.fit` does, in one process. The peak: {peak['cores']} cores × {peak['ghz']:.2f} GHz × "
+             f"{peak['fp32_lanes']} fp32 lanes ({peak['vector']}) × 2 (a multiply-add) × {peak['fma_units']} FMA "
+             f"units a core (assumed) = {peak['gflops']:.0f} GFLOP/s.", "",
+             "| run | px | GFLOP an epoch | s an epoch, suite | book's fit | share of the peak, suite | book's fit |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for run in measured["runs"]:
+        gflop = run["flop_per_epoch"] / 1e9
+        suite, book = run["suite_seconds_per_epoch"], run["book_seconds_per_epoch"]
+        lines.append(f"| {run['name']} | {run['size']} | {gflop:.0f} | {suite:.1f} | {book:.1f} "
+                     f"| {gflop / suite / peak['gflops']:.0%} | {gflop / book / peak['gflops']:.0%} |")
+    return lines + [""]
+
+
+def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] | None = None,
+         peak_share: Mapping[str, Any] | None = None) -> str:
     run = results["run"]
     versions = ", ".join(f"{k} {run['versions'][k]}" for k in ("tensorflow", "tensorflow-cpu", "keras", "numpy")
                          if k in run["versions"])
@@ -150,6 +175,8 @@ def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] |
         lines += [f"## {section}", ""]
         for entry in entries:
             lines += _claim(entry)
+    if peak_share is not None:
+        lines += _peak_share(peak_share)
     if projected is not None:
         lines += _projection(projected)
     return "\n".join(lines).rstrip() + "\n"
@@ -174,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(json.dumps(without_figures(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(target)
         return 0
-    projected = json.loads(PROJECTION.read_text()) if PROJECTION.is_file() else None
-    sys.stdout.write(page(results, args.reference.as_posix(), projected))
+    projected, peak_share = (json.loads(path.read_text()) if path.is_file() else None for path in (PROJECTION, PEAK_SHARE))
+    sys.stdout.write(page(results, args.reference.as_posix(), projected, peak_share))
     return 0
 
 

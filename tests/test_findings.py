@@ -15,7 +15,8 @@ REFERENCE = "reports/reference/smoke.json"
 
 
 def test_the_committed_findings_are_generated_from_the_committed_reference():
-    expected = findings.page(load(ROOT / REFERENCE), REFERENCE, json.loads(findings.PROJECTION.read_text()))
+    expected = findings.page(load(ROOT / REFERENCE), REFERENCE, json.loads(findings.PROJECTION.read_text()),
+                             json.loads(findings.PEAK_SHARE.read_text()))
     assert (ROOT / "FINDINGS.md").read_text(encoding="utf-8") == expected, (
         f"FINDINGS.md is stale: regenerate it with `python -m experiments.findings page {REFERENCE} > FINDINGS.md`")
 
@@ -52,3 +53,14 @@ def test_the_committed_projection_is_the_arithmetic_of_todays_models():
     assert {k: v for k, v in committed.items() if k not in {"runs", "host_minutes", "host_measured_on"}} == \
         {k: v for k, v in arithmetic.items() if k != "runs"}
     assert all(run["host_seconds_per_epoch"] > 0 for run in committed["runs"])  # measured when it was written
+
+
+def test_the_committed_peak_share_is_of_todays_heavy_runs():
+    """Its seconds were measured when it was written; its runs and their FLOP are today's. Regenerate with
+    `.venv/bin/python benchmarks/peak_share.py --json reports/reference/peak_share.json`."""
+    from experiments import preflight
+
+    committed = json.loads(findings.PEAK_SHARE.read_text())
+    assert [(run["name"], run["size"], run["flop_per_epoch"]) for run in committed["runs"]] == [
+        (run.name, run.size, preflight.flops_per_epoch(run, run.size)) for run in preflight.heavy_runs(committed["profile"])]
+    assert all(run["suite_seconds_per_epoch"] > 0 and run["book_seconds_per_epoch"] > 0 for run in committed["runs"])
