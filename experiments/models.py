@@ -13,6 +13,7 @@ from typing import Callable
 import keras
 from keras import layers
 
+from experiments.profiles import BOOK_SIZES
 from experiments.weights import WeightsError, imagenet_weights
 
 
@@ -228,10 +229,11 @@ def vgg16_classifier(base: keras.Model) -> keras.Model:
     )
 
 
+TFT_SIZE = BOOK_SIZES["tutorial_size"]  # the TensorFlow tutorial's IMG_SIZE
 TO_MINUS_ONE_ONE = (2.0, -1.0)  # pixels in [0, 1] → [-1, 1], what the MobileNets' preprocess_input gives them
 
 
-def mobilenet_v2_base(size: int = 160, weights: str | None = None) -> keras.Model:
+def mobilenet_v2_base(size: int = TFT_SIZE, weights: str | None = None) -> keras.Model:
     """TFT: MobileNetV2 without its top; 160×160 → (5, 5, 1280)."""
     return keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=weights)
 
@@ -262,7 +264,7 @@ def unfreeze_from(base: keras.Model, fine_tune_at: int) -> None:
         layer.trainable = False
 
 
-def tft_classifier(size: int = 160, fine_tune_at: int | None = None, pretrained: bool = True) -> keras.Model:
+def tft_classifier(size: int = TFT_SIZE, fine_tune_at: int | None = None, pretrained: bool = True) -> keras.Model:
     """TFT's trained model on its ImageNet MobileNetV2 (IMG_SIZE 160): frozen, or unfrozen from layer
     ``fine_tune_at``. Its weights are those Keras gives the 160-px base; without the top they fit any size."""
     base = with_imagenet_weights(lambda: mobilenet_v2_base(size), "mobilenet_v2_1.0_160", pretrained)
