@@ -198,8 +198,9 @@ def projection(seeds: int, tflops: float, size: int | None = None, measure_host:
     found = {"seeds": seeds, "tflops": tflops, "runs": runs, "minutes": sum(r["minutes"] for r in runs),
              "shard_limit_minutes": workflow_limit_minutes()}
     if measure_host:
+        here = device()
         found |= {"host_minutes": sum(r["host_minutes"] for r in runs),
-                  "host_measured_on": f"{device()['cpu']} × {device()['cpu_count']}"}
+                  "host_measured_on": f"{here['cpu']} × {here['cpu_count']}"}
     return found
 
 
