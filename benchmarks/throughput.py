@@ -25,28 +25,30 @@ runs without op determinism, and the script checks that XLA is in use.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
+from typing import Callable
 
 from tensorflow.python.framework.config import disable_op_determinism  # the public API can only enable it
 
 from experiments import data, models
-from experiments.training import COMPILE_OPTIONS, FIT_OPTIONS, seed_everything
+from experiments.training import COMPILE_OPTIONS, books_fit, seed_everything, suite_fit
 
-SETTINGS = {  # name: (compile options, fit options, op determinism)
-    "book: model.fit on NumPy arrays": ({}, {}, True),
-    "suite: experiments.training": (COMPILE_OPTIONS, FIT_OPTIONS, True),
-    "steps_per_execution=32 only": ({"steps_per_execution": 32}, {}, True),
-    "validation_batch_size=1024 only": ({}, {"validation_batch_size": 1024}, True),
-    "suite + XLA, without op determinism": ({**COMPILE_OPTIONS, "jit_compile": True}, FIT_OPTIONS, False),
+SETTINGS = {  # name: (compile options, fit, op determinism)
+    "book: model.fit on NumPy arrays": ({}, books_fit, True),
+    "suite: experiments.training": (COMPILE_OPTIONS, suite_fit, True),
+    "steps_per_execution=32 only": ({"steps_per_execution": 32}, books_fit, True),
+    "validation_batch_size=1024 only": ({}, functools.partial(books_fit, validation_batch_size=1024), True),
+    "epoch's batches drawn once only": ({}, functools.partial(suite_fit, validation_batch_size=None), True),
+    "suite + XLA, without op determinism": ({**COMPILE_OPTIONS, "jit_compile": True}, suite_fit, False),
 }
 
 
 CAPPED_CPU_SHARE = 1.25  # process CPU seconds per wall second below which a round ran on one core's worth
 
 
-def timed_epoch(x, y, images: int, compile_options: dict, fit_options: dict,
-                deterministic: bool) -> tuple[float, float]:
+def timed_epoch(x, y, images: int, compile_options: dict, fit: Callable, deterministic: bool) -> tuple[float, float]:
     """(training images per second, process CPU seconds per wall second) of one timed epoch."""
     held_out = slice(len(x) - images // 4, len(x))
     seed_everything(0)
@@ -57,11 +59,10 @@ def timed_epoch(x, y, images: int, compile_options: dict, fit_options: dict,
     asked = compile_options.get("jit_compile", False)
     if model.jit_compile != asked:  # Keras falls back to no XLA with only a warning
         raise RuntimeError(f"jit_compile={asked} asked, Keras runs jit_compile={model.jit_compile}")
-    model.fit(x[:3_200], y[:3_200], batch_size=32, epochs=1, verbose=0,  # tracing and warm-up
-              validation_data=(x[held_out][:800], y[held_out][:800]), **fit_options)
+    fit(model, x[:3_200], y[:3_200], batch_size=32, epochs=1,  # tracing and warm-up
+        validation_data=(x[held_out][:800], y[held_out][:800]))
     wall, cpu = time.monotonic(), time.process_time()
-    model.fit(x[:images], y[:images], batch_size=32, epochs=1, verbose=0,
-              validation_data=(x[held_out], y[held_out]), **fit_options)
+    fit(model, x[:images], y[:images], batch_size=32, epochs=1, validation_data=(x[held_out], y[held_out]))
     wall, cpu = time.monotonic() - wall, time.process_time() - cpu
     return images / wall, cpu / wall
 

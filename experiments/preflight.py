@@ -102,13 +102,14 @@ def one_step_twice(run: HeavyRun, size: int) -> bool:
 def seconds_per_epoch(run: HeavyRun, size: int, steps: int, book: bool = False) -> float:
     """Seconds for one epoch of the book's set, from ``steps`` timed steps after a warm-up (compiling) one,
     and the validation pass timed the same way; as the suite runs them, or (``book``) as plain model.fit."""
-    from experiments.training import FIT_OPTIONS
+    from experiments.training import FIT_OPTIONS, books_fit, suite_fit
 
+    fit = books_fit if book else suite_fit
     model = _compiled(run, size, seed=0, book=book)
     x, y = _batch(size, run.batch_size * steps)
-    model.fit(x[:run.batch_size], y[:run.batch_size], batch_size=run.batch_size, epochs=1, verbose=0)
+    fit(model, x[:run.batch_size], y[:run.batch_size], batch_size=run.batch_size, epochs=1)
     started = time.perf_counter()
-    model.fit(x, y, batch_size=run.batch_size, epochs=1, verbose=0)
+    fit(model, x, y, batch_size=run.batch_size, epochs=1)
     per_step = (time.perf_counter() - started) / steps
     started = time.perf_counter()
     model.predict(x, batch_size=32 if book else FIT_OPTIONS["validation_batch_size"], verbose=0)
@@ -163,17 +164,16 @@ def host_seconds_per_epoch(size: int, batch_size: int) -> float:
     copies and the callbacks cost a GPU's host the same."""
     import keras
 
-    from experiments.training import COMPILE_OPTIONS, FIT_OPTIONS, seed_everything
+    from experiments.training import COMPILE_OPTIONS, seed_everything, suite_fit
 
     seed_everything(0)
     model = keras.Sequential([keras.Input((size, size, 3)), keras.layers.GlobalAveragePooling2D(),
                               keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.RMSprop(1e-5), loss="binary_crossentropy", **COMPILE_OPTIONS)
     (x, y), validation = _batch(size, TRAIN_IMAGES), _batch(size, VALIDATION_IMAGES)
-    fit = dict(batch_size=batch_size, validation_data=validation, verbose=0, **FIT_OPTIONS)
-    model.fit(x[:batch_size], y[:batch_size], epochs=1, **fit)
+    suite_fit(model, x[:batch_size], y[:batch_size], batch_size, epochs=1, validation_data=validation)
     started = time.perf_counter()
-    model.fit(x, y, epochs=2, **fit)
+    suite_fit(model, x, y, batch_size, epochs=2, validation_data=validation)
     return (time.perf_counter() - started) / 2
 
 

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 import tensorflow as tf
+from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
 from experiments import data, models
 from experiments.cache import RunCache
@@ -34,9 +35,10 @@ CLASSIFICATION_LOSSES = ("binary_crossentropy", "sparse_categorical_crossentropy
 
 # How the suite runs the steps the book's model.fit runs, faster on a CPU without changing what is
 # learned (tests/test_training_runs.py compares the weights): 32 training steps per call into the graph
-# instead of one (the per-step Python round trip was a quarter of a small convnet's step), and
-# validation in batches of 1,024 (no weight depends on the validation pass; its mean loss moves in
-# the seventh digit). benchmarks/throughput.py measures both against the book's fit.
+# instead of one (the per-step Python round trip was a quarter of a small convnet's step), validation
+# in batches of 1,024 (no weight depends on the validation pass; its mean loss moves in the seventh
+# digit), and each epoch's batches drawn once (suite_fit). benchmarks/throughput.py measures each
+# against the book's fit.
 COMPILE_OPTIONS = {"steps_per_execution": 32}
 FIT_OPTIONS = {"validation_batch_size": 1024}
 
@@ -302,6 +304,43 @@ class EpochProgress(keras.callbacks.Callback):
         self.say(f"{self.label}: done in {time.monotonic() - self.started:.0f} s")
 
 
+def epoch_batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool) -> tf.data.Dataset:
+    """The batches ``model.fit(x, y, batch_size=…, shuffle=…)`` draws in an epoch, as a dataset cheap to iterate again.
+
+    For NumPy arrays, fit makes a new iterator of Keras' input pipeline twice an
+    epoch, which costs more than a whole epoch of a small model. With the seeds
+    set, that pipeline draws the same order in every epoch (tests/test_training_runs.py
+    holds this premise); so one pass through it gives every epoch's batches, with
+    its casts, and they are batched again from its rows in its order.
+    """
+    pipeline = ArrayDataAdapter(x, y, batch_size=batch_size, shuffle=shuffle).get_tf_dataset()
+    with tf.device("/CPU:0"):  # input rows stay in host memory, where Keras' pipeline keeps them
+        xs, ys = zip(*pipeline)
+        rows = (tf.concat(xs, axis=0), tf.concat(ys, axis=0))
+    return tf.data.Dataset.from_tensor_slices(rows).batch(batch_size)
+
+
+def books_fit(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int, epochs: int,
+              validation_data: tuple[np.ndarray, np.ndarray] | None = None, validation_freq: int = 1,
+              callbacks: list[keras.callbacks.Callback] | None = None, **options: Any) -> keras.callbacks.History:
+    """The books' call, ``model.fit`` on the NumPy arrays (``options``: more of fit's arguments)."""
+    return model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_data=validation_data,
+                     validation_freq=validation_freq, callbacks=callbacks, verbose=0, **options)
+
+
+def suite_fit(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int, epochs: int,
+              validation_data: tuple[np.ndarray, np.ndarray] | None = None, validation_freq: int = 1,
+              callbacks: list[keras.callbacks.Callback] | None = None,
+              validation_batch_size: int | None = FIT_OPTIONS["validation_batch_size"]) -> keras.callbacks.History:
+    """books_fit as the suite runs it, learning the same weights and history: each epoch's batches drawn once,
+    validation in batches of ``validation_batch_size`` (None: of ``batch_size``, as fit's default)."""
+    validation = None
+    if validation_data is not None:
+        validation = epoch_batches(*validation_data, validation_batch_size or batch_size, shuffle=False)
+    return model.fit(epoch_batches(x, y, batch_size, shuffle=True), epochs=epochs, shuffle=False,
+                     validation_data=validation, validation_freq=validation_freq, callbacks=callbacks, verbose=0)
+
+
 def _fit(spec: TrainSpec, model: keras.Model, arrays: Arrays, workdir: Path,
          say: Callable[[str], None] | None) -> tuple[dict[str, list[float]], float]:
     """Compile and fit ``model`` as ``spec`` says; its initial, final and (if asked) best weights go to ``workdir``."""
@@ -317,11 +356,9 @@ def _fit(spec: TrainSpec, model: keras.Model, arrays: Arrays, workdir: Path,
     if spec.early_stopping_patience is not None:
         callbacks.append(keras.callbacks.EarlyStopping(patience=spec.early_stopping_patience, restore_best_weights=True))
     started = time.monotonic()
-    history = model.fit(
-        arrays.x_train, arrays.y_train, batch_size=spec.batch_size, epochs=spec.epochs,
-        validation_data=(arrays.x_val, arrays.y_val), validation_freq=spec.validation_freq, callbacks=callbacks,
-        verbose=0, **FIT_OPTIONS,
-    )
+    history = suite_fit(model, arrays.x_train, arrays.y_train, batch_size=spec.batch_size, epochs=spec.epochs,
+                        validation_data=(arrays.x_val, arrays.y_val), validation_freq=spec.validation_freq,
+                        callbacks=callbacks)
     seconds = time.monotonic() - started
     model.save_weights(workdir / "final.weights.h5")
     return {k: [float(v) for v in values] for k, values in history.history.items()}, seconds

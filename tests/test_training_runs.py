@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 from keras import layers
+from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
 from experiments import models, training
 from experiments.cache import RunCache
@@ -177,28 +178,52 @@ def test_progress_is_told_without_changing_the_run(arrays, tmp_path):
     assert len(lines) <= 2 + SPEC.epochs
 
 
-def test_the_suites_fit_options_learn_what_the_books_fit_learns(tmp_path, monkeypatch):
-    """Steps grouped 32 to a call and validation in big batches: the same weights, bit for bit.
+def _random_regression() -> tuple[TrainSpec, Arrays]:
+    """K-fold's kind of run: float64 arrays (cast to float32 on the way in), a partial last batch, many epochs."""
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(170, 6)), rng.normal(150, 50, size=170)
+    spec = TrainSpec(model="housing_regressor", model_args={"features": 6}, data="random", loss="mse",
+                     metrics=("mae",), epochs=25, batch_size=16, seed=4, optimizer="rmsprop", early_stopping_patience=3)
+    return spec, Arrays(x[:130], y[:130], x[130:], y[130:])
 
-    The augmented model with dropout draws random numbers at every step, and 34
-    steps an epoch make one group of 32 and one of 2, so the grouping's seams
-    and the generators' state across them are both exercised.
-    """
+
+def _random_photographs() -> tuple[TrainSpec, Arrays]:
+    """The augmented model with dropout draws random numbers at every step, and 34 steps an epoch make one
+    group of 32 and one of 2, so the grouping's seams and the generators' state across them are exercised."""
     rng = np.random.default_rng(1)
     x = rng.random((780, 48, 48, 3), dtype=np.float32)
     y = rng.integers(0, 2, 780).astype("uint8")
-    arrays = Arrays(x[:680], y[:680], x[680:], y[680:])
     spec = TrainSpec(model="cats_dogs_convnet", model_args={"size": 48, "dropout": True, "augment": True},
                      data="random", loss="binary_crossentropy", epochs=2, batch_size=20, seed=5,
                      optimizer="rmsprop", learning_rate=1e-4)
+    return spec, Arrays(x[:680], y[:680], x[680:], y[680:])
+
+
+@pytest.mark.parametrize("case", [_random_photographs, _random_regression])
+def test_the_suites_fit_learns_what_the_books_fit_learns(tmp_path, monkeypatch, case):
+    """Steps grouped 32 to a call, validation in big batches, each epoch's batches drawn once: the same
+    weights as the book's model.fit on the arrays, bit for bit, and the same training history."""
+    spec, arrays = case()
     suite = train(spec, arrays, RunCache(tmp_path / "suite"))
     monkeypatch.setattr(training, "COMPILE_OPTIONS", {})
-    monkeypatch.setattr(training, "FIT_OPTIONS", {})
+    monkeypatch.setattr(training, "suite_fit", training.books_fit)
     book = train(spec, arrays, RunCache(tmp_path / "book"))
     for a, b in zip(suite.model().get_weights(), book.model().get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert suite.history["loss"] == book.history["loss"]
     np.testing.assert_allclose(suite.history["val_loss"], book.history["val_loss"], rtol=1e-5)
+
+
+def test_with_the_seeds_set_keras_draws_the_same_batches_every_epoch():
+    """The premise of epoch_batches: a new iterator of Keras' pipeline for arrays repeats the first one's order.
+    A Keras that reshuffled every epoch would fail here first, and the test above with it."""
+    training.seed_everything(7)
+    x = np.arange(50, dtype="float32")
+    pipeline = ArrayDataAdapter(x, x, batch_size=8, shuffle=True).get_tf_dataset()
+    first, second = ([batch.numpy().tolist() for batch, _ in pipeline] for _ in range(2))
+    assert first == second
+    assert sorted(sum(first, [])) != sum(first, [])  # shuffled, not in order
+    assert [batch.numpy().tolist() for batch, _ in training.epoch_batches(x, x, 8, shuffle=True)] == first
 
 
 def test_start_from_layers_takes_only_the_lowest_layers_and_freezing_keeps_them(arrays, tmp_path):
