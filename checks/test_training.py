@@ -9,13 +9,16 @@ the cache when nothing they depend on has changed.
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
 
 import keras
 import numpy as np
 import pytest
 
 from experiments import data, figures
+from experiments.measurements import measured
 from experiments.profiles import BOOK_SIZES
 from experiments.training import Arrays, TrainSpec, train, untrained
 
@@ -30,29 +33,32 @@ def record_provenance(evidence, runs) -> None:
 
 # --- train.hg.fashion_accuracy -----------------------------------------------------------
 
-def accuracy_statistics(runs, split: Arrays, test: tuple[np.ndarray, np.ndarray]) -> dict[str, list[float]]:
+def accuracy_statistics(runs, split: Arrays, test: tuple[np.ndarray, np.ndarray], run_cache) -> dict[str, list[float]]:
     """Per seed, by the id of train.hg.fashion_accuracy's band for each: the final model's validation and test
     accuracy, and the epochs it ran. (Evaluated 1,024 images at a time, as training validates: an image's
-    prediction does not depend on the batch it is in.)"""
-    val, test_accuracy = [], []
-    for run in runs:
+    prediction does not depend on the batch it is in.) Measured once per run and kept in the run cache."""
+    def accuracies(run) -> list[float]:
         model = run.model()
         model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        val.append(model.evaluate(split.x_val, split.y_val, batch_size=1024, verbose=0)[1])
-        test_accuracy.append(model.evaluate(*test, batch_size=1024, verbose=0)[1])
-    return {"val_accuracy": val, "test_accuracy": test_accuracy, "epochs_run": [r.epochs_run for r in runs]}
+        return [model.evaluate(x, y, batch_size=1024, verbose=0)[1] for x, y in ((split.x_val, split.y_val), test)]
+
+    val, test_accuracy = zip(*(measured(run_cache, "validation and test accuracy", functools.partial(accuracies, run),
+                                        runs=[run], arrays=[split.x_val, split.y_val, *test],
+                                        code=[sys.modules[__name__]]) for run in runs))
+    return {"val_accuracy": list(val), "test_accuracy": list(test_accuracy), "epochs_run": [r.epochs_run for r in runs]}
 
 
 @pytest.mark.slow
 @pytest.mark.claim("train.hg.fashion_accuracy")
-def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -> None:
-    measured = accuracy_statistics(hg_runs, fashion_book_split, fashion_test)
+def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, run_cache, evidence) -> None:
+    found = accuracy_statistics(hg_runs, fashion_book_split, fashion_test, run_cache)
     judgements = [
-        evidence.judge_band("val_accuracy", measured["val_accuracy"]),
-        evidence.judge_band("test_accuracy", measured["test_accuracy"], headline=("HG 8", "the Fashion-MNIST CNN, test accuracy")),
-        evidence.judge_band("epochs_run", measured["epochs_run"]),
+        evidence.judge_band("val_accuracy", found["val_accuracy"]),
+        evidence.judge_band("test_accuracy", found["test_accuracy"], headline=("HG 8", "the Fashion-MNIST CNN, test accuracy")),
+        evidence.judge_band("epochs_run", found["epochs_run"]),
     ]
-    evidence.judge_control(accuracy_statistics([untrained(r) for r in hg_runs], fashion_book_split, fashion_test))
+    evidence.judge_control(accuracy_statistics([untrained(r) for r in hg_runs], fashion_book_split, fashion_test,
+                                               run_cache))
     evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], evidence.claim.numbers["best_epoch"])
     evidence.figure(
         "Loss and accuracy per epoch", figures.training_curves({f"seed {r.spec.seed}": r.history for r in hg_runs}),
@@ -67,17 +73,23 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, evidence) -
 
 @pytest.mark.slow
 @pytest.mark.claim("train.hg.checkpoint")
-def test_checkpoint_scores_as_restored(hg_runs, fashion_book_split, evidence) -> None:
-    differences = []
-    for run in hg_runs:
+def test_checkpoint_scores_as_restored(hg_runs, fashion_book_split, run_cache, evidence) -> None:
+    def scores(run) -> list[list[float]]:
+        """[loss, accuracy] on the validation set of the restored model, and of the checkpoint reloaded."""
         restored = run.model()
         restored.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         reloaded = keras.models.load_model(run.checkpoint, safe_mode=True)
-        scores = [m.evaluate(fashion_book_split.x_val, fashion_book_split.y_val, verbose=0) for m in (restored, reloaded)]
-        evidence.measure(f"seed {run.spec.seed}: validation loss, accuracy — restored", scores[0])
-        evidence.measure(f"seed {run.spec.seed}: validation loss, accuracy — checkpoint reloaded", scores[1], scores[0])
-        if scores[0] != scores[1]:
-            differences.append(f"seed {run.spec.seed}: restored {scores[0]}, checkpoint {scores[1]}")
+        return [m.evaluate(fashion_book_split.x_val, fashion_book_split.y_val, verbose=0) for m in (restored, reloaded)]
+
+    differences = []
+    for run in hg_runs:
+        restored, reloaded = measured(run_cache, "validation scores, restored and checkpoint", functools.partial(scores, run),
+                                      runs=[run], arrays=[fashion_book_split.x_val, fashion_book_split.y_val],
+                                      code=[sys.modules[__name__]])
+        evidence.measure(f"seed {run.spec.seed}: validation loss, accuracy — restored", restored)
+        evidence.measure(f"seed {run.spec.seed}: validation loss, accuracy — checkpoint reloaded", reloaded, restored)
+        if restored != reloaded:
+            differences.append(f"seed {run.spec.seed}: restored {restored}, checkpoint {reloaded}")
     assert not differences, "the reloaded checkpoint scores differently: " + "; ".join(differences)
 
 

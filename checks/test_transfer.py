@@ -10,16 +10,18 @@ need no pretrained weights at all.
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import keras
 import numpy as np
 import pytest
 
-from experiments import figures, models
+from experiments import architecture, figures, models
 from experiments.architecture import changed_tensors
 from experiments.claims import claim
 from experiments.curves import crossing_share, final_gap, last_epochs_mean
 from experiments.identity import device_kind
+from experiments.measurements import measured
 from experiments.profiles import BOOK_SIZES
 from experiments.training import (Arrays, LabelRangeError, Run, TrainSpec, framework_answer, label_error,
                                   seconds_per_epoch, seed_everything, train, untrained)
@@ -124,8 +126,13 @@ def train_and_validation(splits: dict[str, tuple[np.ndarray, np.ndarray]]) -> Ar
     return Arrays(*splits["train"], *splits["validation"])
 
 
-def accuracy_on(model, x_test: np.ndarray, y_test: np.ndarray) -> float:
-    return float(np.mean((model.predict(x_test, batch_size=100, verbose=0)[:, 0] > 0.5) == y_test))
+def accuracy_on(run: Run, x_test: np.ndarray, y_test: np.ndarray, run_cache) -> float:
+    """The share of the images the run's model classifies right; measured once per run and these images, and kept
+    in the run cache."""
+    def compute() -> float:
+        return float(np.mean((run.model().predict(x_test, batch_size=100, verbose=0)[:, 0] > 0.5) == y_test))
+
+    return measured(run_cache, "accuracy", compute, runs=[run], arrays=[x_test, y_test], code=[sys.modules[__name__]])
 
 
 FEATURE_BATCH = 100
@@ -200,32 +207,38 @@ def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
             for seed in seeds]
 
 
+def base_changes(run: Run, profile, run_cache) -> list[int]:
+    """[tensors below the top block, tensors from the top block on] of the run's conv base that differ in any bit
+    from the published weights; measured once per run and kept in the run cache."""
+    def compute() -> list[int]:
+        published = models.pretrained_base(profile.transfer_base, profile.transfer_size)
+        top = [layer.name for layer in published.layers].index(models.PRETRAINED_BASES[profile.transfer_base].top_block)
+        trained = models.conv_base_of(run.model())
+        return [len(changed_tensors(*([w.numpy() for layer in base.layers[part] for w in layer.weights]
+                                      for base in (published, trained))))
+                for part in (slice(None, top), slice(top, None))]
+
+    return measured(run_cache, "base tensors changed, below and from the top block", compute, runs=[run],
+                    parameters={"base": profile.transfer_base, "size": profile.transfer_size},
+                    code=[sys.modules[__name__], architecture, models])
+
+
 @pytest.mark.slow
 @pytest.mark.claim("trans.freeze")
-def test_the_suites_own_runs_leave_the_frozen_base_as_published(augmented_runs, fine_tuned_runs, profile,
+def test_the_suites_own_runs_leave_the_frozen_base_as_published(augmented_runs, fine_tuned_runs, profile, run_cache,
                                                                  evidence) -> None:
     """The claim on the runs section 5 judges: after augmented extraction the base's every tensor (batch-norm
     statistics included) is the published file's, bit for bit; after fine-tuning, every tensor below the top
     block still is, and the top block moved."""
-    published = models.pretrained_base(profile.transfer_base, profile.transfer_size)
-    names = [layer.name for layer in published.layers]
-    top = names.index(models.PRETRAINED_BASES[profile.transfer_base].top_block)
-    below_top = [w for layer in published.layers[:top] for w in layer.weights]
-    frozen_changed, lower_changed, top_changed = [], [], []
-    for run in augmented_runs:
-        frozen_changed.append(len(changed_tensors(published.get_weights(), models.conv_base_of(run.model()).get_weights())))
-    for run in fine_tuned_runs:
-        base = models.conv_base_of(run.model())
-        lower = [w for layer in base.layers[:top] for w in layer.weights]
-        upper = [w for layer in base.layers[top:] for w in layer.weights]
-        lower_changed.append(len(changed_tensors([w.numpy() for w in below_top], [w.numpy() for w in lower])))
-        top_changed.append(len(changed_tensors([w.numpy() for layer in published.layers[top:] for w in layer.weights],
-                                               [w.numpy() for w in upper])))
+    top_block = models.PRETRAINED_BASES[profile.transfer_base].top_block
+    frozen_changed = [sum(base_changes(run, profile, run_cache)) for run in augmented_runs]
+    lower_changed, top_changed = (list(part) for part in zip(*(base_changes(run, profile, run_cache)
+                                                                for run in fine_tuned_runs)))
     evidence.measure("augmented extraction: base tensors that differ from the published weights, per seed",
                      frozen_changed, [0] * len(frozen_changed))
-    evidence.measure(f"fine-tuning: tensors below {names[top]} that differ from the published weights, per seed",
+    evidence.measure(f"fine-tuning: tensors below {top_block} that differ from the published weights, per seed",
                      lower_changed, [0] * len(lower_changed))
-    evidence.measure(f"fine-tuning: tensors from {names[top]} on that training moved, per seed", top_changed)
+    evidence.measure(f"fine-tuning: tensors from {top_block} on that training moved, per seed", top_changed)
     record_base(evidence, profile)
     assert not any(frozen_changed), f"the frozen base moved in the augmented extraction: {frozen_changed}"
     assert not any(lower_changed), f"fine-tuning moved the frozen lower base: {lower_changed}"
@@ -304,13 +317,13 @@ def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, pro
 @pytest.mark.slow
 @pytest.mark.claim("trans.fine_tuning")
 def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_runs, plain_runs,
-                                   cats_vs_dogs, cats_vs_dogs_for_transfer, profile, evidence) -> None:
+                                   cats_vs_dogs, cats_vs_dogs_for_transfer, profile, run_cache, evidence) -> None:
     record_base(evidence, profile)
     x_test, y_test = cats_vs_dogs_for_transfer["test"]
-    frozen = [accuracy_on(r.model(), x_test, y_test) for r in augmented_runs]
-    tuned = [accuracy_on(r.model(), x_test, y_test) for r in fine_tuned_runs]
+    frozen = [accuracy_on(r, x_test, y_test, run_cache) for r in augmented_runs]
+    tuned = [accuracy_on(r, x_test, y_test, run_cache) for r in fine_tuned_runs]
     failed = evidence.judge_bands({"gain": list(np.subtract(tuned, frozen))})
-    before_training = [accuracy_on(untrained(r).model(), x_test, y_test) for r in augmented_runs]
+    before_training = [accuracy_on(untrained(r), x_test, y_test, run_cache) for r in augmented_runs]
     evidence.judge_control({"gain": list(np.subtract(before_training, frozen))})
     evidence.measure("test accuracy, frozen base (augmented extraction), per seed", frozen)
     evidence.measure("test accuracy, top block fine-tuned, per seed", tuned, evidence.claim.numbers["test_accuracy"])
@@ -328,9 +341,9 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_r
     fast, features = fast_extraction["ImageNet"]
     x_features, y_features = features["test"]
     approaches = {  # stage → (test accuracy per seed, the claim it illustrates, the book's number there)
-        "from scratch": ([accuracy_on(r.model(), x_scratch, y_scratch) for r in plain_runs], "over.small_data",
+        "from scratch": ([accuracy_on(r, x_scratch, y_scratch, run_cache) for r in plain_runs], "over.small_data",
                          "final_val_accuracy"),
-        "fast feature extraction": ([accuracy_on(r.model(), x_features, y_features) for r in fast],
+        "fast feature extraction": ([accuracy_on(r, x_features, y_features, run_cache) for r in fast],
                                     "trans.feature_extraction", "val_accuracy"),
         "extraction with augmentation": (frozen, "trans.feature_extraction_aug", "val_accuracy"),
         "fine-tuning": (tuned, "trans.fine_tuning", "test_accuracy"),
