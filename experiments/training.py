@@ -67,14 +67,22 @@ class TrainSpec:
 
 @dataclass(frozen=True)
 class Arrays:
-    """The arrays a run trains and validates on, with their fingerprint."""
+    """The arrays a run trains and validates on, with their fingerprint.
+
+    The arrays are made read-only, so that the fingerprint, taken once (a run's
+    every key asks for it, and photographs take a second to hash), stays theirs.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
 
-    @property
+    def __post_init__(self):
+        for array in (self.x_train, self.y_train, self.x_val, self.y_val):
+            array.flags.writeable = False
+
+    @functools.cached_property
     def fingerprint(self) -> str:
         return data.fingerprint(self.x_train, self.y_train, self.x_val, self.y_val)
 
