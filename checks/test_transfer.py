@@ -20,11 +20,11 @@ from experiments import architecture, figures, models
 from experiments.architecture import changed_tensors
 from experiments.claims import claim
 from experiments.curves import crossing_share, final_gap, last_epochs_mean
-from experiments.identity import device_kind
-from experiments.measurements import measured
+from experiments.identity import device_kind, model_identity
+from experiments.measurements import measured, measured_arrays
 from experiments.profiles import BOOK_SIZES
 from experiments.training import (Arrays, LabelRangeError, Run, TrainSpec, framework_answer, label_error,
-                                  seconds_per_epoch, seed_everything, train, untrained)
+                                  seconds_per_epoch, seed_everything, train, untrained, versions)
 
 # --- trans.label_range --------------------------------------------------------------------
 
@@ -138,26 +138,37 @@ def accuracy_on(run: Run, x_test: np.ndarray, y_test: np.ndarray, run_cache) -> 
 FEATURE_BATCH = 100
 
 
-def extracted_features(profile, images, pretrained: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def extracted_features(profile, images, pretrained: bool, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """DLwP1 5.3's fast extraction: every image through the frozen base once; {split: (features, labels)}.
 
     The random-weights base normalises each batch of FEATURE_BATCH photographs
     by its own statistics: with the initial batch-normalisation statistics
     (mean 0, variance 1) a random MobileNet's output is the same for every
-    image, and a control that cannot see the images would prove nothing.
+    image, and a control that cannot see the images would prove nothing. The
+    features are measured once per base (its identity: configuration and
+    weights), images, library versions and device, and kept in the run cache.
     """
     seed_everything(0)  # the random-weights base is the same one every run
     base = models.pretrained_base(profile.transfer_base, profile.transfer_size, pretrained)
     scaling = models.PRETRAINED_BASES[profile.transfer_base]
-    features = {}
-    for split, (x, y) in images.items():
-        scaled = x * scaling.scale + scaling.offset
-        if pretrained:
-            features[split] = (base.predict(scaled, batch_size=FEATURE_BATCH, verbose=0), y)
-        else:
-            features[split] = (np.concatenate([keras.ops.convert_to_numpy(base(scaled[i:i + FEATURE_BATCH], training=True))
-                                               for i in range(0, len(x), FEATURE_BATCH)]), y)
-    return features
+
+    def compute() -> dict[str, np.ndarray]:
+        features = {}
+        for split, (x, _) in images.items():
+            scaled = x * scaling.scale + scaling.offset
+            if pretrained:
+                features[split] = base.predict(scaled, batch_size=FEATURE_BATCH, verbose=0)
+            else:
+                features[split] = np.concatenate([keras.ops.convert_to_numpy(base(scaled[i:i + FEATURE_BATCH], training=True))
+                                                  for i in range(0, len(x), FEATURE_BATCH)])
+        return features
+
+    features = measured_arrays(run_cache, "fast feature extraction", compute, arrays=[x for x, _ in images.values()],
+                               parameters={"base": model_identity(base), "pretrained": pretrained,
+                                           "scaling": [scaling.scale, scaling.offset], "batch": FEATURE_BATCH,
+                                           "splits": list(images), "versions": versions(), "device": device_kind()},
+                               code=[sys.modules[__name__]])
+    return {split: (features[split], y) for split, (_, y) in images.items()}
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +176,7 @@ def fast_extraction(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progre
     """{"ImageNet" | "random": (runs over seeds, features)}: the book's head on features of either base."""
     found = {}
     for weights, pretrained in (("ImageNet", True), ("random", False)):
-        features = extracted_features(profile, cats_vs_dogs_for_transfer, pretrained)
+        features = extracted_features(profile, cats_vs_dogs_for_transfer, pretrained, run_cache)
         arrays = train_and_validation(features)
         runs = [
             train(TrainSpec(model="extraction_head", model_args={"feature_shape": list(arrays.x_train.shape[1:])},

@@ -10,7 +10,7 @@ import pytest
 
 from experiments import curves, probes
 from experiments.cache import RunCache
-from experiments.measurements import measured
+from experiments.measurements import measured, measured_arrays
 
 RUN = SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="final")
 ARRAYS = [np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)]
@@ -72,3 +72,20 @@ def test_a_nan_is_kept_as_measured(tmp_path):
     cache = RunCache(tmp_path)
     assert np.isnan(measured(cache, "m", lambda: [float("nan")])[0])
     assert np.isnan(measured(cache, "m", lambda: [0.0])[0])  # read back
+
+
+def test_measured_arrays_are_read_back_with_their_dtypes_shapes_and_bytes(tmp_path):
+    cache = RunCache(tmp_path)
+    rng = np.random.default_rng(0)
+    value = {"train": rng.normal(size=(5, 2, 2, 3)).astype(np.float32), "labels": np.arange(5, dtype=np.uint8)}
+    compute, calls = counting(value)
+    taken = measured_arrays(cache, "features", compute, arrays=ARRAYS, parameters={"batch": 2})
+    again = measured_arrays(cache, "features", compute, arrays=ARRAYS, parameters={"batch": 2})
+    assert len(calls) == 1
+    for read in (taken, again):
+        assert read.keys() == value.keys()
+        for key in value:
+            assert (read[key].dtype, read[key].shape, read[key].tobytes()) == (value[key].dtype, value[key].shape,
+                                                                             value[key].tobytes())
+    measured_arrays(cache, "features", compute, arrays=ARRAYS, parameters={"batch": 3})
+    assert len(calls) == 2
