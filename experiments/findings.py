@@ -110,7 +110,8 @@ def _projection(projected: Mapping[str, Any]) -> list[str]:
              "the book's 2,000 photographs and a validation pass on its 1,000, every epoch), at "
              f"{projected['tflops']:g} TFLOP/s of fp32 sustained throughout; no GPU has run the suite, and a real one "
              "runs below its datasheet rate. The host: an epoch of the suite's fit of the same images, batches and "
-             "validation through a model with next to no arithmetic, measured on "
+             "validation through a model with next to no arithmetic (a fit of five epochs less a fit of one: what a "
+             "run pays once is left out), measured on "
              f"{projected['host_measured_on']} — the shuffling, batching, copying and looping a GPU's host does too. "
              "tf.data prefetches, so the host's time overlaps the GPU's: the night takes between the larger of the "
              f"two and their sum, {max(arithmetic, host):.0f}–{arithmetic + host:.0f} min here.", "",

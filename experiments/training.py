@@ -325,7 +325,7 @@ def epoch_batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool) 
     with tf.device("/CPU:0"):  # input rows stay in host memory, where Keras' pipeline keeps them
         xs, ys = zip(*pipeline)
         rows = (tf.concat(xs, axis=0), tf.concat(ys, axis=0))
-    return tf.data.Dataset.from_tensor_slices(rows).batch(batch_size)
+    return tf.data.Dataset.from_tensor_slices(rows).batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def books_fit(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int, epochs: int,
