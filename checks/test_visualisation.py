@@ -8,6 +8,7 @@ vis.gradcam at a small convnet trained here on items placed at known spots.
 from __future__ import annotations
 
 import base64
+import functools
 import sys
 
 import keras
@@ -26,16 +27,24 @@ from experiments.weights import imagenet_weights
 SPARSITY_IMAGES = 200  # validation images the activations are measured on
 
 
-def sparsity_by_layer(models_by_seed: dict[int, keras.Model], images: np.ndarray, evidence,
-                      label: str) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
-    """{seed: blank-channel share per conv layer}, {seed: zero-activation share per conv layer}, each recorded."""
-    blank, zeros = {}, {}
-    for seed, model in models_by_seed.items():
+def sparsity_by_layer(runs, images: np.ndarray, evidence, label: str, run_cache,
+                      without_relu: bool = False) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """{seed: blank-channel share per conv layer}, {seed: zero-activation share per conv layer}, each recorded;
+    of the runs' models, or (``without_relu``) of the same models with their conv layers' ReLUs taken away.
+    Measured once per run, variant and these images, and kept in the run cache."""
+    def shares(run) -> list[list[float]]:
+        model = probes.without_relu(run.model()) if without_relu else run.model()
         layers = probes.conv_activations(model, images)  # every conv layer, after its activation
-        blank[seed] = [probes.blank_channel_fraction(a) for a in layers]
-        zeros[seed] = [probes.zero_fraction(a) for a in layers]
-        evidence.measure(f"{label}seed {seed}: blank channels, conv 1 → {len(layers)}", np.round(blank[seed], 3))
-        evidence.measure(f"{label}seed {seed}: zero activations, conv 1 → {len(layers)}", np.round(zeros[seed], 3))
+        return [[probes.blank_channel_fraction(a) for a in layers], [probes.zero_fraction(a) for a in layers]]
+
+    blank, zeros = {}, {}
+    for run in runs:
+        seed = run.spec.seed
+        blank[seed], zeros[seed] = measured(run_cache, "sparsity by layer", functools.partial(shares, run), runs=[run],
+                                            arrays=[images], parameters={"without_relu": without_relu},
+                                            code=[probes, sys.modules[__name__]])
+        evidence.measure(f"{label}seed {seed}: blank channels, conv 1 → {len(blank[seed])}", np.round(blank[seed], 3))
+        evidence.measure(f"{label}seed {seed}: zero activations, conv 1 → {len(zeros[seed])}", np.round(zeros[seed], 3))
     return blank, zeros
 
 
@@ -44,21 +53,16 @@ def growth(blank: dict[int, list[float]]) -> dict[str, list[float]]:
     return {"first_blank": [b[0] for b in blank.values()], "blank_growth": [b[-1] - b[0] for b in blank.values()]}
 
 
-def final_models(runs) -> dict[int, keras.Model]:
-    return {run.spec.seed: run.model() for run in runs}
-
-
 @pytest.mark.slow
 @pytest.mark.claim("vis.sparsity")
-def test_sparsity_grows_with_depth(augmented_runs, plain_runs, cats_vs_dogs, hg_runs, fashion_book_split,
+def test_sparsity_grows_with_depth(augmented_runs, plain_runs, cats_vs_dogs, hg_runs, fashion_book_split, run_cache,
                                    evidence) -> None:
     images = cats_vs_dogs["validation"][0][:SPARSITY_IMAGES]
-    augmented = final_models(augmented_runs)
-    blank, zeros = sparsity_by_layer(augmented, images, evidence, "")
+    blank, zeros = sparsity_by_layer(augmented_runs, images, evidence, "", run_cache)
     failed = evidence.judge_bands(growth(blank))
-    # The control: the same models, measured, then changed in place.
-    linear, _ = sparsity_by_layer({seed: probes.without_relu(model) for seed, model in augmented.items()}, images,
-                                  evidence, "without its ReLUs (the control), ")
+    # The control: the same models without their ReLUs.
+    linear, _ = sparsity_by_layer(augmented_runs, images, evidence, "without its ReLUs (the control), ", run_cache,
+                                  without_relu=True)
     evidence.judge_control(growth(linear))
     mean_blank = np.mean(list(blank.values()), axis=0)
     mean_zeros = np.mean(list(zeros.values()), axis=0)
@@ -75,11 +79,11 @@ def test_sparsity_grows_with_depth(augmented_runs, plain_runs, cats_vs_dogs, hg_
                     "ReLU): pooling keeps the maximum of each window, so it adds no zeros of its own.")
 
     # Reported beside the judged model: the plain convnet, the same untrained, and the chapter's other trained model.
-    plain_blank, _ = sparsity_by_layer(final_models(plain_runs), images, evidence, "plain convnet, ")
-    untrained_blank, _ = sparsity_by_layer({run.spec.seed: untrained(run).model() for run in augmented_runs}, images,
-                                           evidence, "untrained, ")
-    fashion_blank, fashion_zeros = sparsity_by_layer(final_models(hg_runs), fashion_book_split.x_val[:SPARSITY_IMAGES],
-                                                     evidence, "Fashion-MNIST CNN, ")
+    plain_blank, _ = sparsity_by_layer(plain_runs, images, evidence, "plain convnet, ", run_cache)
+    untrained_blank, _ = sparsity_by_layer([untrained(run) for run in augmented_runs], images, evidence, "untrained, ",
+                                           run_cache)
+    fashion_blank, fashion_zeros = sparsity_by_layer(hg_runs, fashion_book_split.x_val[:SPARSITY_IMAGES], evidence,
+                                                     "Fashion-MNIST CNN, ", run_cache)
     evidence.figure("Blank channels by depth: the plain convnet and the second one untrained (reported, not judged)",
                     figures.per_layer_curves({"plain convnet": plain_blank, "second convnet, untrained": untrained_blank}),
                     f"{SPARSITY_IMAGES} validation images, conv layers after ReLU.")
