@@ -102,14 +102,21 @@ def one_step_twice(run: HeavyRun, size: int) -> bool:
 def seconds_per_epoch(run: HeavyRun, size: int, steps: int, book: bool = False) -> float:
     """Seconds for one epoch of the book's set, from ``steps`` timed steps after a warm-up (compiling) one,
     and the validation pass timed the same way; as the suite runs them, or (``book``) as plain model.fit."""
-    from experiments.training import FIT_OPTIONS, books_fit, suite_fit
+    from experiments.training import FIT_OPTIONS, books_fit, epoch_batches, suite_fit
 
-    fit = books_fit if book else suite_fit
     model = _compiled(run, size, seed=0, book=book)
     x, y = _batch(size, run.batch_size * steps)
-    fit(model, x[:run.batch_size], y[:run.batch_size], batch_size=run.batch_size, epochs=1)
+    (books_fit if book else suite_fit)(model, x[:run.batch_size], y[:run.batch_size], run.batch_size, epochs=1)
+    if book:
+        def epoch():
+            books_fit(model, x, y, run.batch_size, epochs=1)
+    else:  # the suite draws a run's batches once, before its first epoch: a cost of the run, not of each epoch
+        batches = epoch_batches(x, y, run.batch_size, shuffle=True)
+
+        def epoch():
+            model.fit(batches, epochs=1, shuffle=False, verbose=0)
     started = time.perf_counter()
-    fit(model, x, y, batch_size=run.batch_size, epochs=1)
+    epoch()
     per_step = (time.perf_counter() - started) / steps
     started = time.perf_counter()
     model.predict(x, batch_size=32 if book else FIT_OPTIONS["validation_batch_size"], verbose=0)
@@ -162,8 +169,8 @@ def host_seconds_per_epoch(size: int, batch_size: int) -> float:
     images at ``size`` and ``batch_size``, with its validation pass, through a model with next to no arithmetic
     (global average pooling → Dense(1)), after a warm-up fit that traces it. Shuffling, batching, the loop, the
     copies and the callbacks cost a GPU's host the same. The epoch is a fit of five epochs less a fit of one,
-    over four, each the best of two: what a run pays once (drawing its epochs' batches) a run of the full profile's 10 to 100 epochs
-    spreads thin, and is left out."""
+    over four, each the best of two: what a run pays once (drawing its epochs' batches), a run of the full
+    profile's 10 to 100 epochs spreads thin, and it is left out."""
     import keras
 
     from experiments.training import COMPILE_OPTIONS, seed_everything, suite_fit
@@ -174,6 +181,7 @@ def host_seconds_per_epoch(size: int, batch_size: int) -> float:
     model.compile(optimizer=keras.optimizers.RMSprop(1e-5), loss="binary_crossentropy", **COMPILE_OPTIONS)
     (x, y), validation = _batch(size, TRAIN_IMAGES), _batch(size, VALIDATION_IMAGES)
     suite_fit(model, x, y, batch_size, epochs=1, validation_data=validation)  # tracing, and the first touch of memory
+
     def best_of_two(epochs: int) -> float:  # as timeit: noise on a shared machine only slows a fit down
         timings = []
         for _ in range(2):
