@@ -388,8 +388,9 @@ def tft_arrays(profile, request) -> Arrays:
     """The photographs at the tutorial's size, at a profile that runs the tutorial's MobileNetV2."""
     if not profile.tutorial_mobilenet_v2:
         pytest.skip(f"the {profile.name} profile does not run the tutorial's MobileNetV2: its ImageNet weights are "
-                    "not among the offline data, and its 2,257,984 parameters at 160 px would take the CPU many "
-                    "minutes; the full profile runs it")
+                    f"not among the offline data, and its {claim('arch.tft.mobilenet_v2').numbers['base_total']:,} "
+                    f"parameters at {BOOK_SIZES['tutorial_size']} px would take the CPU many minutes; the full "
+                    "profile runs it")
     return train_and_validation(request.getfixturevalue("cats_vs_dogs_for_tft"))
 
 
