@@ -63,7 +63,7 @@ def digest_arrays(arrays: list[np.ndarray]) -> str:
     for array in arrays:
         array = np.ascontiguousarray(array)
         digest.update(f"{array.dtype.str}{array.shape}".encode())
-        digest.update(array.tobytes())
+        digest.update(memoryview(array))  # its bytes, not a copy of them
     return digest.hexdigest()
 
 
