@@ -116,7 +116,7 @@ def test_standardised_features_train_better(diabetes, seeds, run_cache, progress
         return {"mae_ratio": list(np.divide([validation_mae(r) for r in raw], [validation_mae(r) for r in standardised]))}
 
     failed = evidence.judge_bands(error_ratio(runs["raw"], runs["standardised"]))
-    evidence.judge_control(error_ratio(runs["raw"], [untrained(r, arrays[True]) for r in runs["standardised"]]))
+    evidence.judge_control(error_ratio(runs["raw"], [untrained(r, arrays[True], run_cache) for r in runs["standardised"]]))
     for label, per_seed in runs.items():
         evidence.measure(f"validation MAE, {label} features, per seed", np.round([validation_mae(r) for r in per_seed], 2))
     evidence.measure("feature ranges (min, max)", np.stack([x.min(axis=0), x.max(axis=0)], axis=1).round(1))

@@ -94,7 +94,8 @@ def final_accuracies(runs: dict[str, list]) -> dict[str, np.ndarray]:
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.generic_lower_layers")
-def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, bases, cats_grey_train_val, profile, evidence) -> None:
+def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, bases, cats_grey_train_val, profile, run_cache,
+                                                 evidence) -> None:
     runs = runs_by_target[UNLIKE]
 
     def lowest_against_the_others(lowest) -> dict[str, np.ndarray]:
@@ -103,7 +104,8 @@ def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, bases, cats_gre
                 "lowest_over_none": accuracy["lowest block"] - accuracy["none (from scratch)"]}
 
     failed = evidence.judge_bands(lowest_against_the_others(runs["lowest block"]))
-    evidence.judge_control(lowest_against_the_others([untrained(r, cats_grey_train_val) for r in runs["lowest block"]]))
+    evidence.judge_control(lowest_against_the_others([untrained(r, cats_grey_train_val, run_cache)
+                                                          for r in runs["lowest block"]]))
     for target, runs in runs_by_target.items():
         for name, values in final_accuracies(runs).items():
             evidence.measure(f"{target}, blocks transferred: {name}: validation accuracy (last 5 epochs), per seed",

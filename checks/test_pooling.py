@@ -56,9 +56,9 @@ def record_setting(evidence, runs_by_variant) -> None:
 
 
 @pytest.fixture(scope="module")
-def untrained_max_pooling(downsampling_runs, downsampling_arrays) -> list:
+def untrained_max_pooling(downsampling_runs, downsampling_arrays, run_cache) -> list:
     """The negative control of both claims: the max-pooling convnets as training received them."""
-    return [untrained(run, downsampling_arrays) for run in downsampling_runs["max"]]
+    return [untrained(run, downsampling_arrays, run_cache) for run in downsampling_runs["max"]]
 
 
 @pytest.mark.slow

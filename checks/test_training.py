@@ -210,6 +210,6 @@ def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, eviden
                            f"{BOOK_SIZES['mnist_epochs']}.")
     judgement = evidence.judge_band("test_accuracy", [r.history["val_accuracy"][-1] for r in runs],
                                     headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
-    evidence.judge_control({"test_accuracy": [untrained(r, mnist_arrays).history["val_accuracy"][-1] for r in runs]})
+    evidence.judge_control({"test_accuracy": [untrained(r, mnist_arrays, run_cache).history["val_accuracy"][-1] for r in runs]})
     record_provenance(evidence, runs)
     assert not judgement.fails, evidence.failure([judgement.describe()])

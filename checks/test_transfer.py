@@ -412,11 +412,11 @@ def tutorial_statistics(frozen, tuned) -> dict[str, list[float]]:
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.tft")
-def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, profile, evidence) -> None:
+def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, profile, run_cache, evidence) -> None:
     book = evidence.claim.numbers
     frozen, tuned = tft_runs
     failed = evidence.judge_bands(tutorial_statistics(frozen, tuned))
-    before_training = [untrained(r, tft_arrays) for r in frozen]
+    before_training = [untrained(r, tft_arrays, run_cache) for r in frozen]
     evidence.judge_control(tutorial_statistics(before_training, before_training))
     evidence.measure("validation accuracy, last epoch of the frozen stage, per seed",
                      [r.history["val_accuracy"][-1] for r in frozen], book["val_accuracy"])

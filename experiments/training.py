@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 from experiments import data, models
 from experiments.cache import RunCache
 from experiments.identity import device_kind, digest_arrays, model_identity
+from experiments.measurements import measured
 
 CLASSIFICATION_LOSSES = ("binary_crossentropy", "sparse_categorical_crossentropy")
 
@@ -124,21 +126,32 @@ def seconds_per_epoch(runs: list[Run]) -> float:
     return float(np.mean([run.seconds / run.epochs_run for run in runs]))
 
 
-def untrained(run: Run, arrays: Arrays | None = None) -> Run:
+def untrained(run: Run, arrays: Arrays | None = None, cache: RunCache | None = None) -> Run:
     """``run`` as training received it, for a negative control: its initial weights in the place of its final ones.
 
     Nothing is trained. With ``arrays``, its history is one row, the untrained
     model evaluated on them (as after an epoch that changed nothing), so that
-    the statistics of a training curve apply to it; without, it has none.
+    the statistics of a training curve apply to it; without, it has none. With
+    ``cache``, that evaluation is measured once per run and arrays and kept there.
     """
-    history: dict[str, list[float]] = {}
-    if arrays is not None:
-        model = run.model("initial")
+    before = dataclasses.replace(run, history={}, seconds=0.0, final_weights="initial")
+    if arrays is None:
+        return before
+
+    def evaluate() -> dict[str, list[float]]:
+        model = before.model()
         model.compile(loss=run.spec.loss, metrics=list(run.spec.metrics))
+        history: dict[str, list[float]] = {}
         for prefix, x, y in (("", arrays.x_train, arrays.y_train), ("val_", arrays.x_val, arrays.y_val)):
             scores = model.evaluate(x, y, batch_size=FIT_OPTIONS["validation_batch_size"], verbose=0, return_dict=True)
             history |= {prefix + name: [float(value)] for name, value in scores.items()}
-    return dataclasses.replace(run, history=history, seconds=0.0, final_weights="initial")
+        return history
+
+    if cache is None:
+        return dataclasses.replace(before, history=evaluate())
+    history = measured(cache, "untrained evaluation", evaluate, runs=[before],
+                       parameters={"arrays": arrays.fingerprint}, code=[sys.modules[__name__]])
+    return dataclasses.replace(before, history=history)
 
 
 class LabelRangeError(ValueError):

@@ -13,7 +13,7 @@ from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
 from experiments import models, training
 from experiments.cache import RunCache
-from experiments.training import Arrays, TrainSpec, cache_key, train
+from experiments.training import Arrays, Run, TrainSpec, cache_key, train
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +271,18 @@ def test_untrained_is_the_run_as_training_received_it(arrays, tmp_path):
     assert before.history["val_accuracy"] == [pytest.approx(accuracy)]
     assert set(before.history) == {"loss", "accuracy", "val_loss", "val_accuracy"} and before.epochs_run == 1
     assert training.untrained(run).epochs_run == 0 and run.history["loss"] and run.final_weights == "final"
+
+
+def test_the_untrained_evaluation_kept_in_the_cache_is_the_one_measured_again(arrays, tmp_path, monkeypatch):
+    cache = RunCache(tmp_path)
+    run = train(SPEC, arrays, cache)
+    measured_now = training.untrained(run, arrays)
+    kept = training.untrained(run, arrays, cache)
+    monkeypatch.setattr(Run, "model", lambda *_: pytest.fail("read back, the evaluation needs no model"))
+    read_back = training.untrained(run, arrays, cache)
+    assert kept.history == read_back.history == measured_now.history
+    assert [v.hex() for v in read_back.history["val_loss"]] == [v.hex() for v in measured_now.history["val_loss"]]
+    assert read_back.final_weights == "initial" and read_back.entry == run.entry
+    other = Arrays(arrays.x_train, arrays.y_train, arrays.x_train[:128], arrays.y_train[:128])
+    with pytest.raises(pytest.fail.Exception, match="needs no model"):  # other arrays: measured anew
+        training.untrained(run, other, cache)
