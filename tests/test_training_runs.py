@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import time
 
 import keras
@@ -28,39 +29,45 @@ SPEC = TrainSpec(model="fashion_cnn", data="random", loss="sparse_categorical_cr
                  epochs=2, batch_size=32, seed=3, early_stopping_patience=2, checkpoint=True)
 
 
-def test_same_seed_same_history_and_weights(arrays, tmp_path):
-    first = train(SPEC, arrays, RunCache(tmp_path / "a"))
-    second = train(SPEC, arrays, RunCache(tmp_path / "b"))
-    assert not first.from_cache and not second.from_cache
-    assert first.history == second.history
-    for a, b in zip(first.model().get_weights(), second.model().get_weights()):
+@pytest.fixture(scope="module")
+def trained(arrays, tmp_path_factory) -> Run:
+    """SPEC trained once, in a cache of its own, for the tests that only read it."""
+    return train(SPEC, arrays, RunCache(tmp_path_factory.mktemp("trained")))
+
+
+@pytest.fixture
+def cache(trained, tmp_path) -> RunCache:
+    """A copy of the cache SPEC was trained in, for a test that writes to it."""
+    shutil.copytree(trained.entry.parent, tmp_path / "cache")
+    return RunCache(tmp_path / "cache")
+
+
+def test_same_seed_same_history_and_weights(trained, arrays, tmp_path):
+    again = train(SPEC, arrays, RunCache(tmp_path))
+    assert not trained.from_cache and not again.from_cache
+    assert again.history == trained.history
+    for a, b in zip(trained.model().get_weights(), again.model().get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
-def test_second_call_reads_the_cache(arrays, tmp_path):
-    cache = RunCache(tmp_path)
-    trained = train(SPEC, arrays, cache)
+def test_second_call_reads_the_cache(trained, cache, arrays):
     again = train(SPEC, arrays, cache)
-    assert again.from_cache and again.history == trained.history and again.entry == trained.entry
+    assert again.from_cache and again.history == trained.history and again.entry == cache.root / trained.entry.name
     assert again.checkpoint.is_file()
-    forced = train(SPEC, arrays, RunCache(tmp_path, fresh_since=time.time()))
+    forced = train(SPEC, arrays, RunCache(cache.root, fresh_since=time.time()))
     assert not forced.from_cache and forced.history == trained.history
 
 
-def test_without_the_cache_a_chain_trains_its_base_once(arrays, tmp_path):
+def test_without_the_cache_a_chain_trains_its_base_once(cache, arrays):
     """--no-cache trains every run again, but a base that two runs start from only once."""
-    cache = RunCache(tmp_path)
-    train(SPEC, arrays, cache)
-    fresh = RunCache(tmp_path, fresh_since=time.time())
+    fresh = RunCache(cache.root, fresh_since=time.time())
     tuned = [train(dataclasses.replace(SPEC, start_from=SPEC, seed=seed, epochs=1), arrays, fresh) for seed in (7, 8)]
     assert not any(run.from_cache for run in tuned)
     assert train(SPEC, arrays, fresh).from_cache  # the base, retrained for the first, was read back for the second
 
 
-def test_damaged_entry_is_trained_again(arrays, tmp_path):
-    cache = RunCache(tmp_path)
-    trained = train(SPEC, arrays, cache)
-    weights = trained.entry / "final.weights.h5"
+def test_damaged_entry_is_trained_again(cache, trained, arrays):
+    weights = cache.root / trained.entry.name / "final.weights.h5"
     weights.write_bytes(weights.read_bytes()[:100])
     again = train(SPEC, arrays, cache)
     assert not again.from_cache
@@ -168,11 +175,10 @@ def test_key_follows_the_data_a_run_starts_from(arrays):
     assert cache_key(transfer, arrays, start_arrays=arrays) == cache_key(transfer, arrays)
 
 
-def test_progress_is_told_without_changing_the_run(arrays, tmp_path):
+def test_progress_is_told_without_changing_the_run(trained, arrays, tmp_path):
     lines = []
-    told = train(SPEC, arrays, RunCache(tmp_path / "a"), say=lines.append)
-    silent = train(SPEC, arrays, RunCache(tmp_path / "b"))
-    assert told.history == silent.history
+    told = train(SPEC, arrays, RunCache(tmp_path), say=lines.append)
+    assert told.history == trained.history
     assert lines[0] == "fashion_cnn on random, seed 3: training, up to 2 epochs"
     assert lines[-1].startswith("fashion_cnn on random, seed 3: done in ")
     assert len(lines) <= 2 + SPEC.epochs
@@ -257,24 +263,22 @@ def test_validating_at_the_end_only_has_no_best_epoch(arrays, tmp_path):
         run.best_epoch
 
 
-def test_untrained_is_the_run_as_training_received_it(arrays, tmp_path):
+def test_untrained_is_the_run_as_training_received_it(trained, arrays):
     """A negative control's model: the initial weights, evaluated as a one-row history; the run itself untouched."""
-    run = train(SPEC, arrays, RunCache(tmp_path))
-    before = training.untrained(run, arrays)
-    for a, b in zip(before.model().get_weights(), run.model("initial").get_weights(), strict=True):
+    before = training.untrained(trained, arrays)
+    for a, b in zip(before.model().get_weights(), trained.model("initial").get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert any(not np.array_equal(a, b) for a, b in zip(before.model().get_weights(), run.model().get_weights()))
-    model = run.model("initial")
+    assert any(not np.array_equal(a, b) for a, b in zip(before.model().get_weights(), trained.model().get_weights()))
+    model = trained.model("initial")
     model.compile(loss=SPEC.loss, metrics=list(SPEC.metrics))
     loss, accuracy = model.evaluate(arrays.x_val, arrays.y_val, verbose=0)
     assert before.history["val_loss"] == [pytest.approx(loss, rel=1e-6)]
     assert before.history["val_accuracy"] == [pytest.approx(accuracy)]
     assert set(before.history) == {"loss", "accuracy", "val_loss", "val_accuracy"} and before.epochs_run == 1
-    assert training.untrained(run).epochs_run == 0 and run.history["loss"] and run.final_weights == "final"
+    assert training.untrained(trained).epochs_run == 0 and trained.history["loss"] and trained.final_weights == "final"
 
 
-def test_the_untrained_evaluation_kept_in_the_cache_is_the_one_measured_again(arrays, tmp_path, monkeypatch):
-    cache = RunCache(tmp_path)
+def test_the_untrained_evaluation_kept_in_the_cache_is_the_one_measured_again(cache, arrays, monkeypatch):
     run = train(SPEC, arrays, cache)
     measured_now = training.untrained(run, arrays)
     kept = training.untrained(run, arrays, cache)
