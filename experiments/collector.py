@@ -91,6 +91,9 @@ class Collector:
             "workers": dict(sorted(self.workers.items())),
             "determinism": {
                 "keras.utils.set_random_seed": "per check, from a hash of its test id; per training run, its seed",
+                "batch order": "with its seed set, Keras 3's fit on arrays draws one shuffled order of a run's training "
+                               "set and repeats it every epoch, where the books' Keras 2 drew a new one each epoch; "
+                               "the suite's fit draws that order once (tests/test_training_runs.py holds both)",
                 "tf.config.experimental.enable_op_determinism": True,
                 "tf.config.experimental.enable_tensor_float_32_execution": False,
                 "hypothesis": self.hypothesis_settings,

@@ -102,7 +102,7 @@ def one_step_twice(run: HeavyRun, size: int) -> bool:
 def seconds_per_epoch(run: HeavyRun, size: int, steps: int, book: bool = False) -> float:
     """Seconds for one epoch of the book's set, from ``steps`` timed steps after a warm-up (compiling) one,
     and the validation pass timed the same way; as the suite runs them, or (``book``) as plain model.fit."""
-    from experiments.training import FIT_OPTIONS, books_fit, epoch_batches, suite_fit
+    from experiments.training import FIT_OPTIONS, books_fit, epoch_batches, fit_drawn, suite_fit
 
     model = _compiled(run, size, seed=0, book=book)
     x, y = _batch(size, run.batch_size * steps)
@@ -114,7 +114,7 @@ def seconds_per_epoch(run: HeavyRun, size: int, steps: int, book: bool = False) 
         batches = epoch_batches(x, y, run.batch_size, shuffle=True)
 
         def epoch():
-            model.fit(batches, epochs=1, shuffle=False, verbose=0)
+            fit_drawn(model, batches, epochs=1)
     started = time.perf_counter()
     epoch()
     per_step = (time.perf_counter() - started) / steps

@@ -358,8 +358,16 @@ def suite_fit(model: keras.Model, x: np.ndarray, y: np.ndarray, batch_size: int,
     validation = None
     if validation_data is not None:
         validation = epoch_batches(*validation_data, validation_batch_size or batch_size, shuffle=False)
-    return model.fit(epoch_batches(x, y, batch_size, shuffle=True), epochs=epochs, shuffle=False,
-                     validation_data=validation, validation_freq=validation_freq, callbacks=callbacks, verbose=0)
+    return fit_drawn(model, epoch_batches(x, y, batch_size, shuffle=True), epochs, validation, validation_freq,
+                     callbacks)
+
+
+def fit_drawn(model: keras.Model, batches: tf.data.Dataset, epochs: int, validation: tf.data.Dataset | None = None,
+              validation_freq: int = 1, callbacks: list[keras.callbacks.Callback] | None = None
+              ) -> keras.callbacks.History:
+    """suite_fit once epoch_batches has drawn the batches: the same ones every epoch, in their order."""
+    return model.fit(batches, epochs=epochs, shuffle=False, validation_data=validation,
+                     validation_freq=validation_freq, callbacks=callbacks, verbose=0)
 
 
 def _fit(spec: TrainSpec, model: keras.Model, arrays: Arrays, workdir: Path,
