@@ -12,9 +12,10 @@ report: $(VENV)/installed
 	$(VENV)/bin/pytest checks --profile $(PROFILE)
 
 # pytest-xdist, one module to a worker: the modules that share trained runs read them from the run cache,
-# and a run two workers need is trained by one while the other waits for it.
+# and a run two workers need is trained by one while the other waits for it. The modules are taken in
+# collection order, which experiments/ordering.py makes the longest first, by the last run's times.
 test: $(VENV)/installed
-	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile
+	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 # On a new GPU runner, first: the GPU is seen, training is deterministic, the downloads answer, and the
 # full profile's projected wall time beside the nightly workflow's limit.

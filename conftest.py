@@ -1,2 +1,3 @@
-# The suite's plugin (experiments/plugin.py), and pytester for the harness's own tests of it.
-pytest_plugins = ["experiments.plugin", "pytester"]
+# The suite's plugin (experiments/plugin.py), the order its modules run in (experiments/ordering.py), and
+# pytester for the harness's own tests of them.
+pytest_plugins = ["experiments.plugin", "experiments.ordering", "pytester"]

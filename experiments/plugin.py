@@ -225,10 +225,15 @@ def run_cache(request: pytest.FixtureRequest) -> RunCache:
     With --no-cache it reads only what this run (its controller and every
     worker) has trained since it began.
     """
-    chosen = request.config.getoption("cache_dir")
-    root = (request.config.invocation_params.dir / chosen) if chosen else default_cache_dir()
     fresh_since = float(os.environ[RUN_STARTED_ENV]) if request.config.getoption("no_cache") else None
-    return RunCache(root, fresh_since=fresh_since)
+    return RunCache(cache_root(request.config), fresh_since=fresh_since)
+
+
+def cache_root(config: pytest.Config) -> Path:
+    """The run cache's directory: --cache-dir (from where pytest was started), else $CONVNET_CLAIMS_CACHE, else the
+    user cache dir."""
+    chosen = config.getoption("cache_dir")
+    return (config.invocation_params.dir / chosen) if chosen else default_cache_dir()
 
 
 @pytest.fixture(scope="session")
