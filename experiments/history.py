@@ -30,7 +30,8 @@ def summarise(results: Mapping[str, Any]) -> dict[str, Any]:
             m.get("band_id") or m["quantity"]: {
                 "label": m["quantity"], "mean": m["value"], "spread": m["spread"], "band": m["band"],
                 "band_low": m["band_low"], "band_high": m["band_high"], "outcome": m.get("outcome")}
-            for m in entry["measured"] if "per_seed" in m
+            for m in entry["measured"]
+            if "per_seed" in m and not m.get("control")  # the negative control is judged on the same bands, not kept
         }
         claims[entry["id"]] = {"verdict": entry["verdict"], "judged": judged}
     return {

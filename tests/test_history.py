@@ -40,6 +40,19 @@ def test_moved_beyond_spread(before, after, moved):
     assert bool(change["moved"]) == moved
 
 
+def test_the_history_keeps_the_claims_statistics_not_its_controls():
+    """The control is judged on the claim's own bands, under the same band id, after it: it must not take its place."""
+    def judged(value, **extra):
+        return {"quantity": "validation accuracy", "band_id": "val_accuracy", "value": value, "per_seed": [value],
+                "spread": 0.0, "band": "≥ 0.9", "band_low": 0.9, "band_high": None, "outcome": "holds", **extra}
+
+    results = {"run": {"id": "a", "started": "", "profile": "smoke", "duration_s": 1.0, "git_commit": None,
+                       "versions": {}, "device": {}},
+               "claims": [{"id": "c", "verdict": "reproduced",
+                           "measured": [judged(0.915), judged(0.095, control=True, outcome="fails")]}]}
+    assert history.summarise(results)["claims"]["c"]["judged"]["val_accuracy"]["mean"] == 0.915
+
+
 def test_versions_and_devices_that_changed():
     change = history.changes(run("a", {}, versions={"keras": "3.15.1", "numpy": "2.4"}),
                              run("b", {}, versions={"keras": "3.16.0", "numpy": "2.4"}, gpus=["H100"]))
