@@ -55,22 +55,6 @@ def image_grid(images: np.ndarray, rows: int, columns: int, vmin: float | None =
     return figure
 
 
-def value_over_runs(labels: list[str], means: list[float], spreads: list[float],
-                    low: float | None, high: float | None, title: str) -> Figure:
-    """One judged statistic across runs: mean ± spread per run, the band shaded."""
-    figure = new_figure(5.0, 2.4)
-    axis = figure.subplots()
-    positions = range(len(means))
-    if low is not None or high is not None:
-        bottom = low if low is not None else min(means) - max(spreads + [0.0]) * 3 - 1e-9
-        top = high if high is not None else max(means) + max(spreads + [0.0]) * 3 + 1e-9
-        axis.axhspan(bottom, top, color="C2", alpha=0.15, label="band")
-    axis.errorbar(positions, means, yerr=spreads, fmt="o-", color="C0", capsize=3)
-    axis.set_xticks(list(positions), labels, rotation=30, ha="right", fontsize=7)
-    axis.set_title(title, fontsize=9)
-    return figure
-
-
 def curves_by_variant(runs: dict[str, list[dict[str, list[float]]]], metric: str = "val_loss") -> Figure:
     """One metric's curve for every seed of every variant: one colour per variant, as DLwP1 4.4 compares them."""
     figure = new_figure(5.5, 3.2)

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-from experiments import figures, history
+from experiments import figures, history, trend_chart
 from experiments.claims import CATALOGUE, SOURCES
 from experiments.results import SCHEMA_VERSION, VERDICT_LABELS, VERDICTS, verdict_counts
 
@@ -127,9 +127,9 @@ def _charts(history: list[Mapping[str, Any]]) -> list[dict[str, str]]:
         points = points[-INDEX_RUNS:]
         last = points[-1][1]
         title = f"{claim_id} · {last.get('label', quantity)} ({profile})"
-        figure = figures.value_over_runs([p[0][:15] for p in points], [p[1]["mean"] for p in points],
-                                         [p[1]["spread"] for p in points], last["band_low"], last["band_high"], title)
-        charts.append({"title": title, "png_base64": base64.b64encode(figures.png_bytes(figure)).decode("ascii")})
+        charts.append({"title": title, "svg": trend_chart.value_over_runs(
+            [p[0][:15] for p in points], [p[1]["mean"] for p in points], [p[1]["spread"] for p in points],
+            last["band_low"], last["band_high"], title)})
     return charts
 
 
