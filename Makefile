@@ -13,7 +13,7 @@ report: $(VENV)/installed
 
 # pytest-xdist, one module to a worker: the modules that share trained runs read them from the run cache,
 # and a run two workers need is trained by one while the other waits for it. The modules are taken in
-# collection order, which experiments/ordering.py makes the longest first, by the last run's times.
+# collection order, which experiments/ordering.py makes the longest first, by the longest each has taken.
 test: $(VENV)/installed
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 

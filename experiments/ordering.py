@@ -1,15 +1,17 @@
-"""The order a run takes its test modules in: the longest first, by what each took in the last run.
+"""The order a run takes its test modules in: the longest first, by the longest each has taken.
 
 `make test` runs under pytest-xdist with ``--dist loadfile --no-loadscope-reorder``:
 each worker takes the next whole module, in collection order, whenever it is
 free. Collected as written, a long module that comes last keeps one worker busy
 while the other has finished; taken longest first, they finish nearly together
 (the longest-processing-time rule). Each module's seconds, all its tests'
-phases added up, are kept in the run cache's directory (module-seconds.json; a
-module run again replaces its number). They change no result, only the order.
-A module never timed goes first, as if long. The controller reads the file
-once and hands it to its workers, so that every process orders the same
-collection the same way, as pytest-xdist requires.
+phases added up, are kept in the run cache's directory (module-seconds.json),
+the longest a module has taken: a cold run's, when it had one. A cold run is
+the one a bad order makes long, and a module quick when warm loses nothing by
+going first. The numbers change no result, only the order. A module never
+timed goes first, as if long. The controller reads the file once and hands it
+to its workers, so that every process orders the same collection the same way,
+as pytest-xdist requires.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def read_seconds(path: Path) -> dict[str, float]:
 
 class ModuleClock:
     """Adds up the duration of every phase of every test, by module, as the run reports them (its workers' too),
-    and at the run's end writes them over the last run's numbers for those modules."""
+    and at the run's end keeps each module's longer of it and its number before."""
 
     def __init__(self, path: Path, earlier: Mapping[str, float]):
         self.path, self.earlier = path, dict(earlier)
@@ -62,7 +64,8 @@ class ModuleClock:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.seconds or exitstatus == pytest.ExitCode.INTERRUPTED:  # a stopped run's modules are cut short
             return
-        merged = self.earlier | {module: round(total, 2) for module, total in self.seconds.items()}
+        merged = self.earlier | {module: max(round(total, 2), self.earlier.get(module, 0.0))
+                                 for module, total in self.seconds.items()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False) as file:

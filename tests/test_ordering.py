@@ -1,4 +1,4 @@
-"""experiments/ordering.py: modules taken longest first, by the seconds the last run measured."""
+"""experiments/ordering.py: modules taken longest first, by the longest each has taken."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def test_a_run_times_its_modules_and_the_next_takes_the_longest_first(pytester: 
     pytester.makepyfile(test_0="def test_new():\n    pass\n")
     assert collected(pytester.runpytest(*options, "--collect-only", "-q")) == ["test_0.py", "test_c.py", "test_b.py",
                                                                              "test_a.py"]
-    pytester.runpytest(*options, "test_a.py")  # a run of one module replaces that module's number only
+    (pytester.path / "test_c.py").write_text("def test_one():\n    pass\n")  # quick now, as when warm
+    (pytester.path / "test_a.py").write_text("import time\ndef test_one():\n    time.sleep(0.9)\n")  # slower now
+    pytester.runpytest(*options, "test_a.py", "test_c.py")
     after = json.loads((pytester.path / "cache" / SECONDS_FILE).read_text())
-    assert {k: v for k, v in after.items() if k != "test_a.py"} == {k: v for k, v in seconds.items() if k != "test_a.py"}
+    assert after["test_a.py"] > seconds["test_c.py"] and after["test_c.py"] == seconds["test_c.py"]  # the longest kept
+    assert after["test_b.py"] == seconds["test_b.py"] and "test_0.py" not in after  # only collected, never run
