@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping
 
 import pytest
 
+from experiments.files import write_atomically
 from experiments.plugin import cache_root
 
 SECONDS_FILE = "module-seconds.json"
@@ -68,9 +68,7 @@ class ModuleClock:
                                  for module, total in self.seconds.items()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False) as file:
-                json.dump(dict(sorted(merged.items())), file, indent=1)
-            os.replace(file.name, self.path)
+            write_atomically(self.path, json.dumps(dict(sorted(merged.items())), indent=1))
         except OSError:  # a read-only cache: the next run keeps the old order
             pass
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments import history
+from experiments.files import write_atomically
 from experiments.findings import reference_path
 from experiments.report import ResultsError, load, render, render_index
 
@@ -27,11 +28,11 @@ def publish(directory: Path, results: dict[str, Any]) -> Path:
     results["since_reference"] = since_reference(summary)
     page = render(results)
     run_dir = _new_run_dir(directory, results["run"]["id"])
-    _write_atomically(run_dir / "results.json", json.dumps(results, indent=1, ensure_ascii=False))
-    _write_atomically(run_dir / "report.html", page)
+    write_atomically(run_dir / "results.json", json.dumps(results, indent=1, ensure_ascii=False))
+    write_atomically(run_dir / "report.html", page)
     _point_latest(directory, run_dir)
     history.append(directory, summary)
-    _write_atomically(directory / "index.html", render_index([*past, summary]))
+    write_atomically(directory / "index.html", render_index([*past, summary]))
     return run_dir
 
 
@@ -56,12 +57,6 @@ def _new_run_dir(directory: Path, run_id: str) -> Path:
         except FileExistsError:
             continue
     raise RuntimeError(f"{directory}: no free run directory for {run_id}")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _point_latest(directory: Path, run_dir: Path) -> None:
