@@ -13,14 +13,14 @@ report: $(VENV)/installed
 
 # pytest-xdist, one module to a worker: the modules that share trained runs read them from the run cache,
 # and a run two workers need is trained by one while the other waits for it. The modules are taken in
-# collection order, which experiments/ordering.py makes the longest first, by the longest each has taken.
+# collection order, which experiments/harness/ordering.py makes the longest first, by the longest each has taken.
 test: $(VENV)/installed
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 # On a new GPU runner, first: the GPU is seen, training is deterministic, the downloads answer, and the
 # full profile's projected wall time beside the nightly workflow's limit.
 preflight: $(VENV)/installed
-	$(VENV)/bin/python -m experiments.preflight
+	$(VENV)/bin/python -m experiments.harness.preflight
 
 setup: $(VENV)/installed
 

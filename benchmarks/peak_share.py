@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/peak_share.py [--profile smoke] [--steps 20] [--json PATH]
 
-For each run whose arithmetic dominates the profile (experiments.preflight.heavy_runs), on random images of
+For each run whose arithmetic dominates the profile (experiments.harness.preflight.heavy_runs), on random images of
 its size: the floating-point operations of an epoch of the book's set (2,000 training and 1,000 validation
-images), counted from the model (experiments/flops.py), the seconds an epoch takes as the suite trains it and
+images), counted from the model (experiments/run/flops.py), the seconds an epoch takes as the suite trains it and
 as the book's plain model.fit does, in this process, and the share of this CPU's fp32 peak each reaches. The
 peak is stated with what it is made of: cores × clock × fp32 lanes of the widest vector unit × 2 (a
 multiply-add) × FMA units per core. The table is printed; ``--json reports/reference/peak_share.json`` keeps
@@ -17,15 +17,19 @@ import argparse
 import json
 from pathlib import Path
 
-from experiments import flops
-from experiments.environment import device
-from experiments.preflight import flops_per_epoch, heavy_runs, seconds_per_epoch
+from experiments.harness.preflight import (
+    flops_per_epoch,
+    heavy_runs,
+    timed_epoch_seconds,
+)
+from experiments.run import flops
+from experiments.run.environment import device
 
 
 def measure(profile: str, steps: int) -> dict:
     runs = []
     for run in heavy_runs(profile):
-        suite, book = (seconds_per_epoch(run, run.size, steps, book=b) for b in (False, True))
+        suite, book = (timed_epoch_seconds(run, run.size, steps, book=b) for b in (False, True))
         runs.append({"name": run.name, "size": run.size, "flop_per_epoch": flops_per_epoch(run, run.size),
                      "suite_seconds_per_epoch": suite, "book_seconds_per_epoch": book})
     return {"profile": profile, "steps": steps, "peak": flops.cpu_peak(),

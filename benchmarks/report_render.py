@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from experiments import report
+from experiments.report.render import render
+from experiments.report.results import ResultsError, load_results
 
 INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]*)"')
 
@@ -28,14 +29,14 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5, help="renders to take the median of")
     args = parser.parse_args()
     try:
-        results = report.load(args.results)
-    except report.ResultsError as error:
+        results = load_results(args.results)
+    except ResultsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     seconds = []
     for _ in range(args.repeats):
         started = time.perf_counter()
-        page = report.render(results)
+        page = render(results)
         seconds.append(time.perf_counter() - started)
     size = len(page.encode("utf-8"))
     figures = INLINE_PNG.findall(page)

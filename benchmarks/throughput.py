@@ -18,7 +18,7 @@ between epochs, not with the setting, and pulls every ratio towards 1; so
 each setting reports its best round (as timeit reports its best: noise only
 slows a run down), the median of all rounds, and how many rounds ran capped.
 "book" is the chapter's plain model.fit on NumPy arrays; "suite" is
-what experiments.training runs, which learns the same weights
+what experiments.run.training runs, which learns the same weights
 (tests/test_training_runs.py); the rest show each of its parts, and XLA.
 Keras compiles with XLA only when TensorFlow's op determinism is off (with it
 on, jit_compile=True warns and runs without XLA), so the XLA setting alone
@@ -33,14 +33,18 @@ import statistics
 import time
 from typing import Callable
 
-from tensorflow.python.framework.config import disable_op_determinism  # the public API can only enable it
+from tensorflow.python.framework.config import (
+    disable_op_determinism,  # the public API can only enable it
+)
 
-from experiments import data, models
-from experiments.training import COMPILE_OPTIONS, books_fit, seed_everything, suite_fit
+from experiments.data import datasets
+from experiments.run import models
+from experiments.run.fitting import COMPILE_OPTIONS, books_fit, suite_fit
+from experiments.run.seeding import seed_everything
 
 SETTINGS = {  # name: (compile options, fit, op determinism)
     "book: model.fit on NumPy arrays": ({}, books_fit, True),
-    "suite: experiments.training": (COMPILE_OPTIONS, suite_fit, True),
+    "suite: experiments.run.training": (COMPILE_OPTIONS, suite_fit, True),
     "steps_per_execution=32 only": ({"steps_per_execution": 32}, books_fit, True),
     "validation_batch_size=1024 only": ({}, functools.partial(books_fit, validation_batch_size=1024), True),
     "epoch's batches drawn once only": ({}, functools.partial(suite_fit, validation_batch_size=None), True),
@@ -77,7 +81,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8, help="timed fits per setting, taken in turns")
     parser.add_argument("--epochs", type=int, default=1, help="epochs of each timed fit")
     args = parser.parse_args()
-    (x, y), _ = data.load_fashion_mnist()
+    (x, y), _ = datasets.load_fashion_mnist()
     x = (x.reshape(-1, 28, 28, 1) / 255.0).astype("float32")
     epochs: dict[str, list[tuple[float, float]]] = {name: [] for name in SETTINGS}
     for _ in range(args.rounds):

@@ -1,10 +1,10 @@
 """Section 1: parameter counts and output shapes, exactly as the books print them.
 
-Each builder in `experiments.models` is held to the book's `model.summary()`
+Each builder in `experiments.run.models` is held to the book's `model.summary()`
 row by row; the totals and the derived numbers (the 15.8 million of a dense
 layer on an unpooled map, the 30 → 4 trainable tensors, GAP against Flatten)
 are computed from the built models and, where the book did arithmetic, from
-`experiments.geometry`.
+`experiments.instruments.geometry`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,15 @@ import math
 import keras
 import pytest
 
-from experiments import geometry, models
-from experiments.architecture import BOOK_SUMMARIES, differences_from_book, parameter_split, summary_rows
 from experiments.claims import claim
+from experiments.instruments import geometry
+from experiments.instruments.architecture import (
+    BOOK_SUMMARIES,
+    differences_from_book,
+    parameter_split,
+    summary_rows,
+)
+from experiments.run import models, pretrained
 
 
 def each_claim(claim_ids):
@@ -59,8 +65,8 @@ def test_dense_on_unpooled_map(evidence) -> None:
 @pytest.mark.claim("arch.dlwp1.vgg16_head")
 def test_freezing_the_base(evidence) -> None:
     book = evidence.claim.numbers
-    base = models.vgg16_base()
-    model = models.vgg16_classifier(base)
+    base = pretrained.vgg16_base()
+    model = pretrained.vgg16_classifier(base)
     before = evidence.measure("trainable weight tensors, base trainable", len(model.trainable_weights), book["trainable_tensors_before"])
     base.trainable = False
     after = evidence.measure("trainable weight tensors, base frozen", len(model.trainable_weights), book["trainable_tensors_after"])
@@ -92,7 +98,7 @@ def test_total_parameters(claim_id: str, which: str, build, key: str, evidence) 
 @pytest.mark.claim("arch.dlwp2.vgg16_base")
 def test_vgg16_base_at_180(evidence) -> None:
     book = evidence.claim.numbers["output_shape"]
-    shape = evidence.measure("output shape at 180×180", tuple(models.vgg16_base(180).layers[-1].output.shape[1:]), book)
+    shape = evidence.measure("output shape at 180×180", tuple(pretrained.vgg16_base(180).layers[-1].output.shape[1:]), book)
     assert shape == book, f"output {shape}, book {book}"
 
 
@@ -104,8 +110,8 @@ MOBILENET = claim("arch.tft.mobilenet_v2").numbers
 @pytest.fixture
 def mobilenet():
     """A fresh base and model per check: the checks below change which layers are trainable."""
-    base = models.mobilenet_v2_base()
-    return base, models.mobilenet_v2_classifier(base)
+    base = pretrained.mobilenet_v2_base()
+    return base, pretrained.mobilenet_v2_classifier(base)
 
 
 @pytest.mark.claim("arch.tft.mobilenet_v2")
@@ -133,7 +139,7 @@ def test_mobilenet_v2_layer_count(mobilenet, evidence) -> None:
 
 
 def split_after_unfreezing(base: keras.Model, model: keras.Model, fine_tune_at: int) -> tuple[int, int]:
-    models.unfreeze_from(base, fine_tune_at)
+    pretrained.unfreeze_from(base, fine_tune_at)
     return parameter_split(model)
 
 

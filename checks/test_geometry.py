@@ -1,8 +1,8 @@
 """Section 2: the geometry of convolution and pooling, as properties over sizes, kernels and strides.
 
 Keras is held to two independent references: the formulas of
-`experiments.geometry` for shapes and counts, and the written-out NumPy
-definitions of `experiments.reference` for the values themselves.
+`experiments.instruments.geometry` for shapes and counts, and the written-out NumPy
+definitions of `experiments.instruments.reference` for the values themselves.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-from experiments import geometry, reference
 from experiments.claims import claim
 from experiments.figures import new_figure
-from experiments.geometry import Window
-from experiments.properties import verify
+from experiments.instruments import geometry, reference
+from experiments.instruments.geometry import Window
+from experiments.judge.properties import verify
 
 rng_seeds = st.integers(0, 2**32 - 1)
 

@@ -1,9 +1,7 @@
 """Section 4: overfitting on 2,000 photographs (DLwP1 5.2), and its cure by augmentation and dropout.
 
-The from-scratch convnet is trained on the book's 1,000 + 1,000 cats and dogs
-with RMSprop(1e-4) and batch 20, first plain, then with the book's
-augmentation in front and Dropout(0.5) before its classifier. The profile sets
-the image size and the epochs; every departure from the book is recorded.
+The claims, their recipe (the from-scratch convnet, plain and cured) and their
+statistics are experiments/claims/overfitting.py's; the runs are checks/conftest.py's.
 """
 
 from __future__ import annotations
@@ -12,49 +10,35 @@ import keras
 import numpy as np
 import pytest
 
-from experiments import figures, models
-from experiments.curves import final_gap, last_epochs_mean
-from experiments.training import seconds_per_epoch
+from experiments import figures
+from experiments.claims.curves import final_gap, last_epochs_mean
+from experiments.run import models
+from experiments.run.profiles import BOOK
+from experiments.run.training import mean_epoch_seconds
 
 
 def record_departures(evidence, profile, runs) -> None:
-    if profile.cats_size != 150:
-        evidence.departure(f"Images resized to {profile.cats_size}×{profile.cats_size}, not 150×150, so that a CPU "
-                           f"trains an epoch in seconds ({seconds_per_epoch(runs):.1f} s where these runs were "
-                           "trained); the model keeps its layers, with a smaller Flatten.")
-    if profile.small_data_epochs != 30:
+    if profile.departs("cats_size"):
+        evidence.departure(f"Images resized to {profile.cats_size}×{profile.cats_size}, not {BOOK.cats_size}×"
+                           f"{BOOK.cats_size}, so that a CPU trains an epoch in seconds ({mean_epoch_seconds(runs):.1f} "
+                           "s where these runs were trained); the model keeps its layers, with a smaller Flatten.")
+    if profile.departs("small_data_epochs"):
         evidence.departure(
-            f"{profile.small_data_epochs} epochs, not 30: at {profile.cats_size} px the model learns more slowly and its "
-            "validation loss turns far later than the book's (the epoch of its minimum is measured above), so 30 "
-            "epochs would end before the rise the claim is about. The bands were fixed before the first run and are "
-            "unchanged."
+            f"{profile.small_data_epochs} epochs, not {BOOK.small_data_epochs}: at {profile.cats_size} px the model "
+            "learns more slowly and its validation loss turns far later than the book's (the epoch of its minimum is "
+            f"measured above), so {BOOK.small_data_epochs} epochs would end before the rise the claim is about. The "
+            "bands were fixed before the first run and are unchanged."
         )
     evidence.departure("Images are resized bilinearly; flow_from_directory's default was nearest-neighbour.")
 
 
-def overfitting_statistics(run) -> dict[str, float]:
-    """The shapes of the book's curves, measured on one run, by the id of over.small_data's band for each."""
-    h = run.history
-    return {
-        "train_accuracy": h["accuracy"][-1],
-        "gap": final_gap(h),
-        "best_epoch_share": run.best_epoch / run.epochs_run,
-        "val_loss_rise": h["val_loss"][-1] - min(h["val_loss"]),
-    }
-
-
 @pytest.mark.slow
 @pytest.mark.claim("over.small_data")
-def test_small_data_overfits(plain_runs, augmented_runs, profile, evidence) -> None:
+def test_small_data_overfits(plain_runs, augmented_convnet_runs, profile, evidence) -> None:
     book = evidence.claim.numbers
-
-    def statistics(runs) -> dict[str, list[float]]:
-        per_run = [overfitting_statistics(run) for run in runs]
-        return {band_id: [s[band_id] for s in per_run] for band_id in evidence.claim.bands}
-
     record_departures(evidence, profile, plain_runs)
-    failed = evidence.judge_bands(statistics(plain_runs))
-    evidence.judge_control(statistics(augmented_runs))
+    failed = evidence.judge_bands(evidence.claim.statistics(plain_runs))
+    evidence.judge_control(evidence.claim.statistics(augmented_convnet_runs))
     evidence.measure("epoch of minimum validation loss, per seed", [r.best_epoch for r in plain_runs],
                      book["min_val_loss_epoch"])
     evidence.measure("final validation accuracy, per seed", [r.history["val_accuracy"][-1] for r in plain_runs],
@@ -65,40 +49,32 @@ def test_small_data_overfits(plain_runs, augmented_runs, profile, evidence) -> N
     assert not failed, evidence.failure(failed)
 
 
-def cure_statistics(plain_runs, cured_runs) -> dict[str, list[float]]:
-    """Per seed, by the id of over.augmentation's band for each: what the cure changes against the plain run."""
-    pairs = list(zip(plain_runs, cured_runs, strict=True))
-    return {
-        "gap_cut": [final_gap(p.history) - final_gap(c.history) for p, c in pairs],
-        "later_best_epoch": [c.best_epoch - p.best_epoch for p, c in pairs],
-        "accuracy_gain": [last_epochs_mean(c.history) - last_epochs_mean(p.history) for p, c in pairs],
-    }
-
-
 @pytest.mark.slow
 @pytest.mark.claim("over.augmentation")
-def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_runs, profile, evidence) -> None:
-    failed = evidence.judge_bands(cure_statistics(plain_runs, augmented_runs))
-    evidence.judge_control(cure_statistics(plain_runs, plain_runs))
+def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_convnet_runs, profile, evidence) -> None:
+    failed = evidence.judge_bands(evidence.claim.statistics(plain_runs, augmented_convnet_runs))
+    evidence.judge_control(evidence.claim.statistics(plain_runs, plain_runs))
     evidence.measure("augmented: validation accuracy (last 5 epochs), per seed",
-                     np.round([last_epochs_mean(r.history) for r in augmented_runs], 3),
+                     np.round([last_epochs_mean(r.history) for r in augmented_convnet_runs], 3),
                      evidence.claim.numbers["val_accuracy"])
     evidence.measure("plain: validation accuracy (last 5 epochs), per seed",
                      np.round([last_epochs_mean(r.history) for r in plain_runs], 3))
-    evidence.measure("augmented: epoch of minimum validation loss, per seed", [r.best_epoch for r in augmented_runs])
+    evidence.measure("augmented: epoch of minimum validation loss, per seed",
+                     [r.best_epoch for r in augmented_convnet_runs])
     evidence.measure("augmented: final training − validation accuracy, per seed",
-                     np.round([final_gap(r.history) for r in augmented_runs], 3))
+                     np.round([final_gap(r.history) for r in augmented_convnet_runs], 3))
     record_departures(evidence, profile, plain_runs)
-    if profile.augmentation_interpolation != "bilinear":
+    if profile.departs("augmentation_interpolation"):
         evidence.departure(
-            f"The augmentation layers resample by {profile.augmentation_interpolation} neighbour, not bilinearly as "
-            "ImageDataGenerator did. Keras' layers resample once each, three times in a row, and at 64 px that blurs "
-            "every training image: with bilinear resampling the model learnt the blurred images and called most of "
-            "the sharp validation images dogs, while any one resampling layer alone, applied to the validation "
-            "images, restored much of the accuracy. Nearest-neighbour resampling does not blur."
+            f"The augmentation layers resample by {profile.augmentation_interpolation} neighbour, not "
+            f"{BOOK.augmentation_interpolation}ly as ImageDataGenerator did. Keras' layers resample once each, three "
+            "times in a row, and at 64 px that blurs every training image: with bilinear resampling the model learnt "
+            "the blurred images and called most of the sharp validation images dogs, while any one resampling layer "
+            "alone, applied to the validation images, restored much of the accuracy. Nearest-neighbour resampling "
+            "does not blur."
         )
     evidence.figure("Training and validation, augmentation and dropout",
-                    figures.training_curves({f"seed {r.spec.seed}": r.history for r in augmented_runs}),
+                    figures.training_curves({f"seed {r.spec.seed}": r.history for r in augmented_convnet_runs}),
                     "The book's two plots for the second model: the curves stay together, validation loss keeps falling.")
     assert not failed, evidence.failure(failed)
 

@@ -1,21 +1,18 @@
 """Section 4, pooling (DLwP1 5.1.2): max pooling against average pooling, strided convolution and none.
 
-DLwP1 5.1's MNIST convnet, trained the book's way (RMSprop, batch 64, 5
-epochs) with each way of downsampling. MNIST cannot be downloaded offline, so
-the stand-in is Fashion-MNIST: the same 28×28 grey images and ten classes,
-harder, so differences between the variants have room to show.
+The claims, the recipe and the statistics are experiments/claims/pooling.py's.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from experiments import figures, models
-from experiments.curves import final_gap
-from experiments.training import Arrays, TrainSpec, train, untrained
-
-TRAINING_IMAGES = 10_000  # of the book split's 48,000: the unpooled model costs ten times the pooled one
+from experiments import figures
+from experiments.claims import pooling as recipe
+from experiments.claims.pooling import TRAINING_IMAGES, final
+from experiments.data.arrays import Arrays
+from experiments.run import models
+from experiments.run.training import train, untrained
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +25,9 @@ def downsampling_arrays(fashion_book_split, fashion_test) -> Arrays:
 @pytest.fixture(scope="module")
 def downsampling_runs(downsampling_arrays, seeds, run_cache, progress) -> dict[str, list]:
     """{downsampling: runs over seeds}, every variant on the same images with the same budget."""
-    return {
-        downsampling: [
-            train(TrainSpec(model="mnist_convnet", model_args={"downsampling": downsampling},
-                            data=f"fashion_mnist/first {TRAINING_IMAGES:,} of the book split, test set as validation",
-                            loss="sparse_categorical_crossentropy", epochs=5, batch_size=64, seed=seed,
-                            optimizer="rmsprop"), downsampling_arrays, run_cache, progress)
-            for seed in seeds
-        ]
-        for downsampling in models.DOWNSAMPLING
-    }
-
-
-def final(runs, metric: str = "val_accuracy") -> np.ndarray:
-    return np.array([r.history[metric][-1] for r in runs])
+    return {downsampling: [train(recipe.downsampling_spec(downsampling, seed), downsampling_arrays, run_cache, progress)
+                           for seed in seeds]
+            for downsampling in models.DOWNSAMPLING}
 
 
 def record_setting(evidence, runs_by_variant) -> None:
@@ -64,12 +50,9 @@ def untrained_max_pooling(downsampling_runs, downsampling_arrays, run_cache) -> 
 @pytest.mark.slow
 @pytest.mark.claim("pool.max_vs_alternatives")
 def test_max_pooling_beats_the_alternatives(downsampling_runs, untrained_max_pooling, evidence) -> None:
-    def margins(max_pooled) -> dict[str, np.ndarray]:
-        return {f"over_{alternative}": final(max_pooled) - final(downsampling_runs[alternative])
-                for alternative in ("average", "strides")}
-
-    failed = evidence.judge_bands(margins(downsampling_runs["max"]))
-    evidence.judge_control(margins(untrained_max_pooling))
+    alternatives = downsampling_runs["average"], downsampling_runs["strides"]
+    failed = evidence.judge_bands(evidence.claim.statistics(downsampling_runs["max"], *alternatives))
+    evidence.judge_control(evidence.claim.statistics(untrained_max_pooling, *alternatives))
     record_setting(evidence, {v: downsampling_runs[v] for v in ("max", "average", "strides")})
     assert not failed, evidence.failure(failed)
 
@@ -77,15 +60,9 @@ def test_max_pooling_beats_the_alternatives(downsampling_runs, untrained_max_poo
 @pytest.mark.slow
 @pytest.mark.claim("pool.no_pool_is_worse")
 def test_no_pooling_is_worse(downsampling_runs, untrained_max_pooling, evidence) -> None:
-    unpooled = downsampling_runs["none"]
-
-    def against_no_pooling(pooled) -> dict[str, np.ndarray]:
-        return {"accuracy_gain": final(pooled) - final(unpooled),
-                "gap_growth": np.subtract([final_gap(r.history) for r in unpooled], [final_gap(r.history) for r in pooled])}
-
-    pooled = downsampling_runs["max"]
-    failed = evidence.judge_bands(against_no_pooling(pooled))
-    evidence.judge_control(against_no_pooling(untrained_max_pooling))
+    pooled, unpooled = downsampling_runs["max"], downsampling_runs["none"]
+    failed = evidence.judge_bands(evidence.claim.statistics(pooled, unpooled))
+    evidence.judge_control(evidence.claim.statistics(untrained_max_pooling, unpooled))
     for variant, runs in (("max pooling", pooled), ("no pooling", unpooled)):
         dense = runs[0].model().layers[-2]
         evidence.measure(f"parameters of the Dense(64) after the conv base, {variant}", dense.count_params())

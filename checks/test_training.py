@@ -1,26 +1,24 @@
 """Section 3: training the small convnets of 혼자 공부하는 머신러닝+딥러닝 8-2/8-3 and DLwP1 5.1.
 
-The Fashion-MNIST CNN is trained as the book trains it — the full 48,000 /
-12,000 split, Adam, batch 32, EarlyStopping(patience=2,
-restore_best_weights=True) and ModelCheckpoint, at most 20 epochs — once per
-seed, and every claim of the chapter is judged on those runs. Runs come from
-the cache when nothing they depend on has changed.
+The claims, the recipes (the Fashion-MNIST CNN as HG 8-2 trains it, the MNIST
+convnet as DLwP1 5.1 does) and the statistics are experiments/claims/training.py's;
+the Fashion-MNIST runs are checks/conftest.py's, shared with section 6.
 """
 
 from __future__ import annotations
-
-import functools
-import math
-import sys
 
 import keras
 import numpy as np
 import pytest
 
-from experiments import data, figures
-from experiments.measurements import measured
-from experiments.profiles import BOOK_SIZES
-from experiments.training import Arrays, TrainSpec, train, untrained
+from experiments import figures
+from experiments.claims import training as recipe
+from experiments.data import datasets
+from experiments.data.arrays import Arrays
+from experiments.data.errors import DatasetError
+from experiments.instruments import scores
+from experiments.run.profiles import BOOK
+from experiments.run.training import train, untrained
 
 
 def record_provenance(evidence, runs) -> None:
@@ -33,32 +31,25 @@ def record_provenance(evidence, runs) -> None:
 
 # --- train.hg.fashion_accuracy -----------------------------------------------------------
 
-def accuracy_statistics(runs, split: Arrays, test: tuple[np.ndarray, np.ndarray], run_cache) -> dict[str, list[float]]:
-    """Per seed, by the id of train.hg.fashion_accuracy's band for each: the final model's validation and test
-    accuracy, and the epochs it ran. (Evaluated 1,024 images at a time, as training validates: an image's
-    prediction does not depend on the batch it is in.) Measured once per run and kept in the run cache."""
-    def accuracies(run) -> list[float]:
-        model = run.model()
-        model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        return [model.evaluate(x, y, batch_size=1024, verbose=0)[1] for x, y in ((split.x_val, split.y_val), test)]
-
-    val, test_accuracy = zip(*(measured(run_cache, "validation and test accuracy", functools.partial(accuracies, run),
-                                        runs=[run], arrays=[split.x_val, split.y_val, *test],
-                                        code=[sys.modules[__name__]]) for run in runs))
-    return {"val_accuracy": list(val), "test_accuracy": list(test_accuracy), "epochs_run": [r.epochs_run for r in runs]}
+def accuracies(runs, split, test, run_cache) -> tuple[list[float], list[float]]:
+    """Per seed, the final model's validation and test accuracy."""
+    val, test_accuracy = zip(*(scores.softmax_accuracies(run, [(split.x_val, split.y_val), test], run_cache)
+                               for run in runs))
+    return list(val), list(test_accuracy)
 
 
 @pytest.mark.slow
 @pytest.mark.claim("train.hg.fashion_accuracy")
 def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, run_cache, evidence) -> None:
-    found = accuracy_statistics(hg_runs, fashion_book_split, fashion_test, run_cache)
+    found = evidence.claim.statistics(*accuracies(hg_runs, fashion_book_split, fashion_test, run_cache), hg_runs)
     judgements = [
         evidence.judge_band("val_accuracy", found["val_accuracy"]),
         evidence.judge_band("test_accuracy", found["test_accuracy"], headline=("HG 8", "the Fashion-MNIST CNN, test accuracy")),
         evidence.judge_band("epochs_run", found["epochs_run"]),
     ]
-    evidence.judge_control(accuracy_statistics([untrained(r) for r in hg_runs], fashion_book_split, fashion_test,
-                                               run_cache))
+    before = [untrained(r) for r in hg_runs]
+    evidence.judge_control(evidence.claim.statistics(*accuracies(before, fashion_book_split, fashion_test, run_cache),
+                                                     before))
     evidence.measure("best epoch per seed", [r.best_epoch for r in hg_runs], evidence.claim.numbers["best_epoch"])
     evidence.figure(
         "Loss and accuracy per epoch", figures.training_curves({f"seed {r.spec.seed}": r.history for r in hg_runs}),
@@ -74,18 +65,9 @@ def test_fashion_accuracy(hg_runs, fashion_book_split, fashion_test, run_cache, 
 @pytest.mark.slow
 @pytest.mark.claim("train.hg.checkpoint")
 def test_checkpoint_scores_as_restored(hg_runs, fashion_book_split, run_cache, evidence) -> None:
-    def scores(run) -> list[list[float]]:
-        """[loss, accuracy] on the validation set of the restored model, and of the checkpoint reloaded."""
-        restored = run.model()
-        restored.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        reloaded = keras.models.load_model(run.checkpoint, safe_mode=True)
-        return [m.evaluate(fashion_book_split.x_val, fashion_book_split.y_val, verbose=0) for m in (restored, reloaded)]
-
     differences = []
     for run in hg_runs:
-        restored, reloaded = measured(run_cache, "validation scores, restored and checkpoint", functools.partial(scores, run),
-                                      runs=[run], arrays=[fashion_book_split.x_val, fashion_book_split.y_val],
-                                      code=[sys.modules[__name__]])
+        restored, reloaded = scores.checkpoint_scores(run, fashion_book_split.x_val, fashion_book_split.y_val, run_cache)
         evidence.measure(f"seed {run.spec.seed}: validation loss, accuracy — restored", restored)
         evidence.measure(f"seed {run.spec.seed}: validation loss, accuracy — checkpoint reloaded", reloaded, restored)
         if restored != reloaded:
@@ -95,35 +77,9 @@ def test_checkpoint_scores_as_restored(hg_runs, fashion_book_split, run_cache, e
 
 # --- train.hg.weights_spread -------------------------------------------------------------
 
-def glorot_bound(kernel: np.ndarray) -> float:
-    """√(6/(fan_in + fan_out)) for a conv kernel (k_h, k_w, c_in, c_out)."""
-    receptive = kernel.shape[0] * kernel.shape[1]
-    return math.sqrt(6 / (receptive * kernel.shape[2] + receptive * kernel.shape[3]))
-
-
-def ks_distance_to_uniform(values: np.ndarray, bound: float) -> float:
-    """Kolmogorov–Smirnov distance between the sample and U(−bound, bound)."""
-    x = np.sort(values.ravel())
-    n = len(x)
-    cdf = np.clip((x + bound) / (2 * bound), 0, 1)
-    return float(max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n)))
-
-
 def first_kernel(run, weights: str = "final") -> np.ndarray:
     """The first conv layer's kernel (3, 3, 1, 32)."""
     return keras.ops.convert_to_numpy(run.model(weights).layers[0].kernel)
-
-
-def spread_statistics(pairs) -> dict[str, list[float]]:
-    """Per (untrained, trained) kernel pair, by the id of train.hg.weights_spread's band for each."""
-    per_seed = {"untrained_within_bound": [], "untrained_uniform": [], "spread_ratio": [], "trained_std": []}
-    for untrained_kernel, trained_kernel in pairs:
-        bound = glorot_bound(untrained_kernel)
-        per_seed["untrained_within_bound"].append(np.abs(untrained_kernel).max() / bound)
-        per_seed["untrained_uniform"].append(ks_distance_to_uniform(untrained_kernel, bound))
-        per_seed["spread_ratio"].append(trained_kernel.std() / untrained_kernel.std())
-        per_seed["trained_std"].append(trained_kernel.std())
-    return per_seed
 
 
 @pytest.mark.slow
@@ -131,8 +87,8 @@ def spread_statistics(pairs) -> dict[str, list[float]]:
 def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
     book = evidence.claim.numbers
     kernels = [(first_kernel(run, "initial"), first_kernel(run)) for run in hg_runs]
-    failed = evidence.judge_bands(spread_statistics(kernels))
-    evidence.judge_control(spread_statistics([(initial, initial) for initial, _ in kernels]))
+    failed = evidence.judge_bands(evidence.claim.statistics(kernels))
+    evidence.judge_control(evidence.claim.statistics([(initial, initial) for initial, _ in kernels]))
     for run, (untrained_kernel, trained_kernel) in zip(hg_runs, kernels):
         evidence.measure(f"seed {run.spec.seed}: untrained mean, std", [untrained_kernel.mean(), untrained_kernel.std()],
                          [book["untrained_mean"], book["untrained_std"]])
@@ -156,7 +112,7 @@ def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
 def test_feature_maps_of_the_ankle_boot(hg_runs, fashion_mnist, evidence) -> None:
     book = evidence.claim.numbers
     (x_train, y_train), _ = fashion_mnist
-    evidence.measure("class of the first training image", data.FASHION_MNIST_CLASSES[y_train[0]], "Ankle boot")
+    evidence.measure("class of the first training image", datasets.FASHION_MNIST_CLASSES[y_train[0]], "Ankle boot")
     model = hg_runs[0].model()
     # HG 8-3: keras.Model(model.input, model.layers[i].output); a model read back from weights has
     # not been called yet, so it offers only model.inputs (a list of one input).
@@ -183,8 +139,8 @@ def mnist_arrays(profile) -> Arrays:
     """DLwP1 5.1's MNIST: 60,000 training images, the 10,000 test images as validation data (the first of
     each, as many as the profile takes)."""
     try:
-        (x_train, y_train), (x_test, y_test) = data.load_mnist()
-    except data.DatasetError as error:
+        (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
+    except DatasetError as error:
         if profile.name == "smoke":
             pytest.skip(f"MNIST is not available offline: {error}")
         raise
@@ -196,20 +152,17 @@ def mnist_arrays(profile) -> Arrays:
 @pytest.mark.slow
 @pytest.mark.claim("train.dlwp1.mnist")
 def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, evidence) -> None:
-    runs = [
-        train(TrainSpec(model="mnist_convnet", data="mnist/test_as_validation", loss="sparse_categorical_crossentropy",
-                        epochs=profile.mnist_epochs, batch_size=64, seed=seed, optimizer="rmsprop"), mnist_arrays,
-              run_cache, progress)
-        for seed in seeds
-    ]
+    runs = [train(recipe.mnist_spec(profile, seed), mnist_arrays, run_cache, progress) for seed in seeds]
     evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
                        "categorical_crossentropy: the same loss, without the conversion.")
-    if profile.mnist_images or profile.mnist_epochs != BOOK_SIZES["mnist_epochs"]:
+    if profile.departs("mnist_images", "mnist_epochs"):
         evidence.departure(f"{len(mnist_arrays.y_train):,} training and {len(mnist_arrays.y_val):,} test images, "
                            f"{profile.mnist_epochs} epochs ({profile.name} profile), not all 60,000 and 10,000 and "
-                           f"{BOOK_SIZES['mnist_epochs']}.")
-    judgement = evidence.judge_band("test_accuracy", [r.history["val_accuracy"][-1] for r in runs],
+                           f"{BOOK.mnist_epochs}.")
+    found = evidence.claim.statistics([r.history["val_accuracy"][-1] for r in runs])
+    judgement = evidence.judge_band("test_accuracy", found["test_accuracy"],
                                     headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
-    evidence.judge_control({"test_accuracy": [untrained(r, mnist_arrays, run_cache).history["val_accuracy"][-1] for r in runs]})
+    evidence.judge_control(evidence.claim.statistics(
+        [untrained(r, mnist_arrays, run_cache).history["val_accuracy"][-1] for r in runs]))
     record_provenance(evidence, runs)
     assert not judgement.fails, evidence.failure([judgement.describe()])

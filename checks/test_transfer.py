@@ -1,30 +1,35 @@
-"""Section 5: a pretrained conv base on the small cats-vs-dogs set (DLwP1 5.3), and its mechanics.
+"""Section 5: a pretrained conv base on the small cats-vs-dogs set (DLwP1 5.3), the tutorial's MobileNetV2, and
+the mechanics (freezing, the label range), which need no pretrained weights at all.
 
-The book's base is VGG16 with ImageNet weights at 150×150. Offline, the smoke
-profile uses Keras' ImageNet weights for MobileNet (alpha 0.25) at 96×96 — a
-real ImageNet-pretrained base — with the book's heads, optimisers and learning
-rates; every departure is recorded. The mechanics (freezing, the label range)
-need no pretrained weights at all.
+The claims, their recipes and statistics are experiments/claims/transfer.py's;
+the base's features and which of its tensors moved are measured by
+experiments/instruments/extraction.py. Every departure from the book is recorded.
 """
 
 from __future__ import annotations
-
-import dataclasses
-import sys
 
 import keras
 import numpy as np
 import pytest
 
-from experiments import architecture, figures, models
-from experiments.architecture import changed_tensors
+from experiments import figures
 from experiments.claims import claim
-from experiments.curves import crossing_share, final_gap, last_epochs_mean
-from experiments.identity import device_kind, model_identity
-from experiments.measurements import measured, measured_arrays
-from experiments.profiles import BOOK_SIZES
-from experiments.training import (Arrays, LabelRangeError, Run, TrainSpec, framework_answer, label_error,
-                                  seconds_per_epoch, seed_everything, train, untrained, versions)
+from experiments.claims import transfer as recipe
+from experiments.claims.curves import last_epochs_mean
+from experiments.data.arrays import Arrays
+from experiments.data.splits import train_and_validation
+from experiments.instruments.architecture import changed_tensors
+from experiments.instruments.extraction import (
+    FEATURE_BATCH,
+    base_changes,
+    extracted_features,
+)
+from experiments.instruments.scores import binary_accuracy
+from experiments.run import models, pretrained
+from experiments.run.identity import device_kind
+from experiments.run.labels import LabelRangeError, framework_answer, label_error
+from experiments.run.profiles import BOOK
+from experiments.run.training import Run, mean_epoch_seconds, train, untrained
 
 # --- trans.label_range --------------------------------------------------------------------
 
@@ -61,13 +66,11 @@ def test_what_the_framework_does_with_the_labels(evidence) -> None:
 @pytest.mark.claim("trans.label_range")
 def test_suite_refuses_before_training_and_accepts_the_fix(run_cache, evidence) -> None:
     arrays = Arrays(images(40), FIVE_CLASSES, images(10), FIVE_CLASSES[:10])
-    spec = TrainSpec(model="tfds_cnn", model_args={"size": 32, "classes": 2}, data="random/5-classes",
-                     loss="sparse_categorical_crossentropy", epochs=1, batch_size=20, seed=0)
     with pytest.raises(LabelRangeError) as refused:
-        train(spec, arrays, run_cache)
+        train(recipe.label_range_spec(head=2), arrays, run_cache)
     evidence.measure("the suite's refusal, Dense(2) head", str(refused.value),
                      "labels run 0..4 but the model's head has 2 units; use Dense(5)")
-    fixed = train(dataclasses.replace(spec, model_args={"size": 32, "classes": 5}), arrays, run_cache)
+    fixed = train(recipe.label_range_spec(head=5), arrays, run_cache)
     evidence.measure("with Dense(5): epochs trained", fixed.epochs_run, 1)
     assert str(refused.value) == "labels run 0..4 but the model's head has 2 units; use Dense(5)", (
         f"the refusal reads {str(refused.value)!r}"
@@ -80,8 +83,8 @@ def test_suite_refuses_before_training_and_accepts_the_fix(run_cache, evidence) 
 @pytest.mark.claim("trans.freeze")
 def test_frozen_base_is_untouched_by_training(evidence) -> None:
     book = claim("arch.dlwp1.vgg16_head").numbers
-    base = models.vgg16_base(48)  # (1, 1, 512): the freezing mechanics do not depend on the input size
-    model = models.vgg16_classifier(base)
+    base = pretrained.vgg16_base(48)  # (1, 1, 512): the freezing mechanics do not depend on the input size
+    model = pretrained.vgg16_classifier(base)
     before_count = evidence.measure("trainable weight tensors, base trainable", len(model.trainable_weights),
                                     book["trainable_tensors_before"])
     base.trainable = False
@@ -111,138 +114,53 @@ BASE_NAMES = {"vgg16": "VGG16", "mobilenet_0.25": "MobileNet (alpha 0.25)"}
 def record_base(evidence, profile) -> None:
     evidence.note(f"Base: {BASE_NAMES[profile.transfer_base]}, ImageNet weights from Keras (verified by their "
                   f"published hash), input {profile.transfer_size}×{profile.transfer_size}.")
-    if profile.transfer_base != "vgg16":
+    if profile.departs("transfer_base"):
+        parameters = pretrained.PRETRAINED_BASES[profile.transfer_base].build(profile.transfer_size).count_params()
         evidence.departure(
             f"{BASE_NAMES[profile.transfer_base]} instead of VGG16, whose 58 MB of ImageNet weights cannot be "
-            f"downloaded offline: a real ImageNet-pretrained base with 218,544 parameters instead of 14,714,688, "
-            f"{profile.transfer_size}×{profile.transfer_size} inputs (not 150×150, to keep the section within its CPU "
-            f"budget) scaled to [-1, 1] as MobileNet was trained, and "
-            f"the top block it fine-tunes is its last stage (depthwise-separable blocks 12–13) instead of block5."
+            f"downloaded offline: a real ImageNet-pretrained base with {parameters:,} parameters instead of "
+            f"{claim('arch.dlwp1.vgg16_base').numbers['total']:,}, {profile.transfer_size}×{profile.transfer_size} "
+            f"inputs (not {BOOK.transfer_size}×{BOOK.transfer_size}, to keep the section within its CPU budget) "
+            "scaled to [-1, 1] as MobileNet was trained, and the top block it fine-tunes is its last stage "
+            "(depthwise-separable blocks 12–13) instead of block5."
         )
-
-
-def train_and_validation(splits: dict[str, tuple[np.ndarray, np.ndarray]]) -> Arrays:
-    """What a run trains and validates on, of {split: (x, y)}; the test split is kept for the end."""
-    return Arrays(*splits["train"], *splits["validation"])
-
-
-def accuracy_on(run: Run, x_test: np.ndarray, y_test: np.ndarray, run_cache) -> float:
-    """The share of the images the run's model classifies right; measured once per run and these images, and kept
-    in the run cache."""
-    def compute() -> float:
-        return float(np.mean((run.model().predict(x_test, batch_size=100, verbose=0)[:, 0] > 0.5) == y_test))
-
-    return measured(run_cache, "accuracy", compute, runs=[run], arrays=[x_test, y_test], code=[sys.modules[__name__]])
-
-
-FEATURE_BATCH = 100
-
-
-def extracted_features(profile, images, pretrained: bool, run_cache) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """DLwP1 5.3's fast extraction: every image through the frozen base once; {split: (features, labels)}.
-
-    The random-weights base normalises each batch of FEATURE_BATCH photographs
-    by its own statistics: with the initial batch-normalisation statistics
-    (mean 0, variance 1) a random MobileNet's output is the same for every
-    image, and a control that cannot see the images would prove nothing. The
-    features are measured once per base (its identity: configuration and
-    weights), images, library versions and device, and kept in the run cache.
-    """
-    seed_everything(0)  # the random-weights base is the same one every run
-    base = models.pretrained_base(profile.transfer_base, profile.transfer_size, pretrained)
-    scaling = models.PRETRAINED_BASES[profile.transfer_base]
-
-    def compute() -> dict[str, np.ndarray]:
-        features = {}
-        for split, (x, _) in images.items():
-            scaled = x * scaling.scale + scaling.offset
-            if pretrained:
-                features[split] = base.predict(scaled, batch_size=FEATURE_BATCH, verbose=0)
-            else:
-                features[split] = np.concatenate([keras.ops.convert_to_numpy(base(scaled[i:i + FEATURE_BATCH], training=True))
-                                                  for i in range(0, len(x), FEATURE_BATCH)])
-        return features
-
-    features = measured_arrays(run_cache, "fast feature extraction", compute, arrays=[x for x, _ in images.values()],
-                               parameters={"base": model_identity(base), "pretrained": pretrained,
-                                           "scaling": [scaling.scale, scaling.offset], "batch": FEATURE_BATCH,
-                                           "splits": list(images), "versions": versions(), "device": device_kind()},
-                               code=[sys.modules[__name__]])
-    return {split: (features[split], y) for split, (_, y) in images.items()}
 
 
 @pytest.fixture(scope="module")
 def fast_extraction(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progress) -> dict[str, tuple[list[Run], dict]]:
     """{"ImageNet" | "random": (runs over seeds, features)}: the book's head on features of either base."""
     found = {}
-    for weights, pretrained in (("ImageNet", True), ("random", False)):
-        features = extracted_features(profile, cats_vs_dogs_for_transfer, pretrained, run_cache)
+    for weights, imagenet in (("ImageNet", True), ("random", False)):
+        features = extracted_features(profile, cats_vs_dogs_for_transfer, imagenet, run_cache)
         arrays = train_and_validation(features)
-        runs = [
-            train(TrainSpec(model="extraction_head", model_args={"feature_shape": list(arrays.x_train.shape[1:])},
-                            data=f"{profile.transfer_base} features ({weights} weights"
-                                 f"{'' if pretrained else ', batch statistics'}) of cats_vs_dogs_small/"
-                                 f"{profile.transfer_size}px",
-                            loss="binary_crossentropy", epochs=30, batch_size=20, seed=seed,
-                            optimizer="rmsprop", learning_rate=2e-5), arrays, run_cache, progress)
-            for seed in seeds
-        ]
+        runs = [train(recipe.extraction_head_spec(profile, arrays.x_train.shape[1:], weights, imagenet, seed), arrays,
+                      run_cache, progress) for seed in seeds]
         found[weights] = (runs, features)
     return found
 
 
-def augmented_extraction_spec(profile, seed: int, fine_tune: bool = False) -> TrainSpec:
-    """DLwP1 5.3's end-to-end extraction (frozen base, augmentation, RMSprop 2e-5), or its fine-tuning
-    (top block unfrozen, RMSprop 1e-5), which starts from the trained extraction model."""
-    spec = TrainSpec(model="pretrained_classifier",
-                     model_args={"base": profile.transfer_base, "size": profile.transfer_size, "augment": True},
-                     data=f"cats_vs_dogs_small/{profile.transfer_size}px", loss="binary_crossentropy",
-                     epochs=profile.augmented_extraction_epochs, batch_size=20, seed=seed,
-                     optimizer="rmsprop", learning_rate=2e-5)
-    if not fine_tune:
-        return spec
-    return dataclasses.replace(spec, model_args={**spec.model_args, "fine_tune": True},
-                               epochs=profile.fine_tuning_epochs, learning_rate=1e-5, start_from=spec)
-
-
 @pytest.fixture(scope="module")
-def augmented_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progress) -> list[Run]:
+def augmented_extraction_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progress) -> list[Run]:
     arrays = train_and_validation(cats_vs_dogs_for_transfer)
-    return [train(augmented_extraction_spec(profile, seed), arrays, run_cache, progress) for seed in seeds]
+    return [train(recipe.augmented_extraction_spec(profile, seed), arrays, run_cache, progress) for seed in seeds]
 
 
 @pytest.fixture(scope="module")
 def fine_tuned_runs(profile, seeds, cats_vs_dogs_for_transfer, run_cache, progress) -> list[Run]:
     arrays = train_and_validation(cats_vs_dogs_for_transfer)
-    return [train(augmented_extraction_spec(profile, seed, fine_tune=True), arrays, run_cache, progress)
+    return [train(recipe.augmented_extraction_spec(profile, seed, fine_tune=True), arrays, run_cache, progress)
             for seed in seeds]
-
-
-def base_changes(run: Run, profile, run_cache) -> list[int]:
-    """[tensors below the top block, tensors from the top block on] of the run's conv base that differ in any bit
-    from the published weights; measured once per run and kept in the run cache."""
-    def compute() -> list[int]:
-        published = models.pretrained_base(profile.transfer_base, profile.transfer_size)
-        top = [layer.name for layer in published.layers].index(models.PRETRAINED_BASES[profile.transfer_base].top_block)
-        trained = models.conv_base_of(run.model())
-        return [len(changed_tensors(*([w.numpy() for layer in base.layers[part] for w in layer.weights]
-                                      for base in (published, trained))))
-                for part in (slice(None, top), slice(top, None))]
-
-    return measured(run_cache, "base tensors changed, below and from the top block", compute, runs=[run],
-                    parameters={"base": profile.transfer_base, "size": profile.transfer_size},
-                    code=[sys.modules[__name__], architecture, models])
 
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.freeze")
-def test_the_suites_own_runs_leave_the_frozen_base_as_published(augmented_runs, fine_tuned_runs, profile, run_cache,
+def test_the_suites_own_runs_leave_the_frozen_base_as_published(augmented_extraction_runs, fine_tuned_runs, profile, run_cache,
                                                                  evidence) -> None:
     """The claim on the runs section 5 judges: after augmented extraction the base's every tensor (batch-norm
     statistics included) is the published file's, bit for bit; after fine-tuning, every tensor below the top
     block still is, and the top block moved."""
-    top_block = models.PRETRAINED_BASES[profile.transfer_base].top_block
-    frozen_changed = [sum(base_changes(run, profile, run_cache)) for run in augmented_runs]
+    top_block = pretrained.PRETRAINED_BASES[profile.transfer_base].top_block
+    frozen_changed = [sum(base_changes(run, profile, run_cache)) for run in augmented_extraction_runs]
     lower_changed, top_changed = (list(part) for part in zip(*(base_changes(run, profile, run_cache)
                                                                 for run in fine_tuned_runs)))
     evidence.measure("augmented extraction: base tensors that differ from the published weights, per seed",
@@ -256,17 +174,6 @@ def test_the_suites_own_runs_leave_the_frozen_base_as_published(augmented_runs, 
     assert all(top_changed), f"fine-tuning left the unfrozen top block unchanged: {top_changed}"
 
 
-def extraction_statistics(extraction_runs, random_runs, scratch: list[float]) -> dict[str, list[float]]:
-    """Per seed, by the id of trans.feature_extraction's band for each."""
-    extraction = [last_epochs_mean(r.history) for r in extraction_runs]
-    return {
-        "over_scratch": list(np.subtract(extraction, scratch)),
-        "over_random": list(np.subtract(extraction, [last_epochs_mean(r.history) for r in random_runs])),
-        "gap": [final_gap(r.history) for r in extraction_runs],
-        "crossing_share": [crossing_share(r.history) for r in extraction_runs],
-    }
-
-
 @pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction")
 def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_runs, profile, evidence) -> None:
@@ -275,8 +182,8 @@ def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_r
     imagenet, _ = fast_extraction["ImageNet"]
     random, _ = fast_extraction["random"]
     scratch = [last_epochs_mean(r.history) for r in plain_runs]
-    failed = evidence.judge_bands(extraction_statistics(imagenet, random, scratch))
-    evidence.judge_control(extraction_statistics(random, random, scratch))
+    failed = evidence.judge_bands(evidence.claim.statistics(imagenet, random, scratch))
+    evidence.judge_control(evidence.claim.statistics(random, random, scratch))
     evidence.measure("validation accuracy (last 5 epochs), extraction, per seed",
                      [last_epochs_mean(r.history) for r in imagenet], book["val_accuracy"])
     evidence.measure("validation accuracy (last 5 epochs), from scratch (section 4), per seed", scratch,
@@ -295,73 +202,61 @@ def test_feature_extraction_beats_training_from_scratch(fast_extraction, plain_r
     assert not failed, evidence.failure(failed)
 
 
-def augmentation_statistics(fast_runs, augmented_runs) -> dict[str, list[float]]:
-    """Per seed, by the id of trans.feature_extraction_aug's band for each: augmented end to end against fast."""
-    pairs = list(zip(fast_runs, augmented_runs, strict=True))
-    return {
-        "gap_cut": [final_gap(f.history) - final_gap(a.history) for f, a in pairs],
-        "accuracy_gain": [last_epochs_mean(a.history) - last_epochs_mean(f.history) for f, a in pairs],
-    }
-
-
 @pytest.mark.slow
 @pytest.mark.claim("trans.feature_extraction_aug")
-def test_augmented_extraction_overfits_less(fast_extraction, augmented_runs, profile, evidence) -> None:
+def test_augmented_extraction_overfits_less(fast_extraction, augmented_extraction_runs, profile, evidence) -> None:
     record_base(evidence, profile)
     fast, _ = fast_extraction["ImageNet"]
-    failed = evidence.judge_bands(augmentation_statistics(fast, augmented_runs))
-    evidence.judge_control(augmentation_statistics(fast, fast))
+    failed = evidence.judge_bands(evidence.claim.statistics(fast, augmented_extraction_runs))
+    evidence.judge_control(evidence.claim.statistics(fast, fast))
     evidence.measure("validation accuracy (last 5 epochs), augmented, per seed",
-                     [last_epochs_mean(r.history) for r in augmented_runs], evidence.claim.numbers["val_accuracy"])
-    if profile.augmented_extraction_epochs != 100:
-        evidence.departure(f"{profile.augmented_extraction_epochs} epochs, not 100, to keep the section within "
-                           f"its CPU budget ({seconds_per_epoch(augmented_runs):.1f} s an epoch at "
+                     [last_epochs_mean(r.history) for r in augmented_extraction_runs], evidence.claim.numbers["val_accuracy"])
+    if profile.departs("augmented_extraction_epochs"):
+        evidence.departure(f"{profile.augmented_extraction_epochs} epochs, not {BOOK.augmented_extraction_epochs}, to keep the section within "
+                           f"its CPU budget ({mean_epoch_seconds(augmented_extraction_runs):.1f} s an epoch at "
                            f"{profile.transfer_size} px where they were trained).")
     evidence.departure("Augmentation by Keras preprocessing layers (rotation 40°, shifts 0.2, zoom 0.2, horizontal "
                        "flip) in front of the frozen base, instead of ImageDataGenerator; no shear (see section 4).")
     evidence.figure("End-to-end extraction with augmentation",
-                    figures.training_curves({f"seed {r.spec.seed}": r.history for r in augmented_runs}),
+                    figures.training_curves({f"seed {r.spec.seed}": r.history for r in augmented_extraction_runs}),
                     "Frozen base, the book's augmentation, RMSprop(2e-5). Training solid, validation dashed.")
     assert not failed, evidence.failure(failed)
 
 
 @pytest.mark.slow
 @pytest.mark.claim("trans.fine_tuning")
-def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_runs, plain_runs,
+def test_fine_tuning_the_top_block(fast_extraction, augmented_extraction_runs, fine_tuned_runs, plain_runs,
                                    cats_vs_dogs, cats_vs_dogs_for_transfer, profile, run_cache, evidence) -> None:
     record_base(evidence, profile)
     x_test, y_test = cats_vs_dogs_for_transfer["test"]
-    frozen = [accuracy_on(r, x_test, y_test, run_cache) for r in augmented_runs]
-    tuned = [accuracy_on(r, x_test, y_test, run_cache) for r in fine_tuned_runs]
-    failed = evidence.judge_bands({"gain": list(np.subtract(tuned, frozen))})
-    before_training = [accuracy_on(untrained(r), x_test, y_test, run_cache) for r in augmented_runs]
-    evidence.judge_control({"gain": list(np.subtract(before_training, frozen))})
+    frozen = [binary_accuracy(r, x_test, y_test, run_cache) for r in augmented_extraction_runs]
+    tuned = [binary_accuracy(r, x_test, y_test, run_cache) for r in fine_tuned_runs]
+    failed = evidence.judge_bands(evidence.claim.statistics(tuned, frozen))
+    before_training = [binary_accuracy(untrained(r), x_test, y_test, run_cache) for r in augmented_extraction_runs]
+    evidence.judge_control(evidence.claim.statistics(before_training, frozen))
     evidence.measure("test accuracy, frozen base (augmented extraction), per seed", frozen)
     evidence.measure("test accuracy, top block fine-tuned, per seed", tuned, evidence.claim.numbers["test_accuracy"])
     evidence.measure("trainable weight tensors while fine-tuning", len(fine_tuned_runs[0].model().trainable_weights))
-    if profile.fine_tuning_epochs != 100:
-        evidence.departure(f"{profile.fine_tuning_epochs} fine-tuning epochs, not 100, to keep the section within "
-                           f"its CPU budget ({seconds_per_epoch(fine_tuned_runs):.1f} s an epoch at "
+    if profile.departs("fine_tuning_epochs"):
+        evidence.departure(f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs}, to keep the section within "
+                           f"its CPU budget ({mean_epoch_seconds(fine_tuned_runs):.1f} s an epoch at "
                            f"{profile.transfer_size} px where they were trained).")
     evidence.note("As in the book, the fine-tuned model is compared with the frozen model it started from, so its "
                   "gain includes that of the extra epochs of training.")
 
-    # The chapter's progression, each approach on the 1,000 test photographs beside the number the book printed
-    # for it (validation accuracy for the first three, test accuracy for fine-tuning): the report's headline.
+    # The chapter's progression (recipe.ARC), each approach on the test photographs: the report's headline.
     x_scratch, y_scratch = cats_vs_dogs["test"]
     fast, features = fast_extraction["ImageNet"]
     x_features, y_features = features["test"]
-    approaches = {  # stage → (test accuracy per seed, the claim it illustrates, the book's number there)
-        "from scratch": ([accuracy_on(r, x_scratch, y_scratch, run_cache) for r in plain_runs], "over.small_data",
-                         "final_val_accuracy"),
-        "fast feature extraction": ([accuracy_on(r, x_features, y_features, run_cache) for r in fast],
-                                    "trans.feature_extraction", "val_accuracy"),
-        "extraction with augmentation": (frozen, "trans.feature_extraction_aug", "val_accuracy"),
-        "fine-tuning": (tuned, "trans.fine_tuning", "test_accuracy"),
+    test_accuracies = {
+        "from scratch": [binary_accuracy(r, x_scratch, y_scratch, run_cache) for r in plain_runs],
+        "fast feature extraction": [binary_accuracy(r, x_features, y_features, run_cache) for r in fast],
+        "extraction with augmentation": frozen,
+        "fine-tuning": tuned,
     }
-    for name, (per_seed, claim_id, number) in approaches.items():
-        evidence.measure(f"test accuracy, {name}, per seed", per_seed, claim(claim_id).numbers[number],
-                         headline=("DLwP1 5", name, claim_id))
+    for stage, (claim_id, number) in recipe.ARC.items():
+        evidence.measure(f"test accuracy, {stage}, per seed", test_accuracies[stage], claim(claim_id).numbers[number],
+                         headline=(recipe.ARC_CHAPTER, stage, claim_id))
     evidence.figure("Fine-tuning the top block",
                     figures.training_curves({f"seed {r.spec.seed}": r.history for r in fine_tuned_runs}),
                     "Continuing from the augmented extraction model with the top block unfrozen, RMSprop(1e-5).")
@@ -370,26 +265,13 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_runs, fine_tuned_r
 
 # --- trans.tft: the TensorFlow tutorial's own experiment ----------------------------------
 
-def tft_spec(profile, seed: int, fine_tune: bool = False) -> TrainSpec:
-    """TFT: 10 epochs of Adam(1e-4) with the base frozen; then 10 of RMSprop(1e-5) with the base unfrozen
-    from layer 100, starting from the first stage's weights. Batch 32; images and epochs the profile's."""
-    size = profile.tutorial_size
-    spec = TrainSpec(model="tft_classifier", model_args={"size": size}, data=f"cats_vs_dogs_small/{size}px",
-                     loss="binary_crossentropy", epochs=profile.tutorial_epochs, batch_size=32, seed=seed,
-                     optimizer="adam", learning_rate=1e-4)
-    if not fine_tune:
-        return spec
-    return dataclasses.replace(spec, model_args={"size": size, "fine_tune_at": 100}, optimizer="rmsprop",
-                               learning_rate=1e-5, start_from=spec)
-
-
 @pytest.fixture(scope="module")
 def tft_arrays(profile, request) -> Arrays:
     """The photographs at the tutorial's size, at a profile that runs the tutorial's MobileNetV2."""
     if not profile.tutorial_mobilenet_v2:
         pytest.skip(f"the {profile.name} profile does not run the tutorial's MobileNetV2: its ImageNet weights are "
                     f"not among the offline data, and its {claim('arch.tft.mobilenet_v2').numbers['base_total']:,} "
-                    f"parameters at {BOOK_SIZES['tutorial_size']} px would take the CPU many minutes; the full "
+                    f"parameters at {BOOK.tutorial_size} px would take the CPU many minutes; the full "
                     "profile runs it")
     return train_and_validation(request.getfixturevalue("cats_vs_dogs_for_tft"))
 
@@ -397,17 +279,9 @@ def tft_arrays(profile, request) -> Arrays:
 @pytest.fixture(scope="module")
 def tft_runs(tft_arrays, profile, seeds, run_cache, progress) -> tuple[list[Run], list[Run]]:
     """(frozen stage, fine-tuning stage) per seed."""
-    frozen = [train(tft_spec(profile, seed), tft_arrays, run_cache, progress) for seed in seeds]
-    tuned = [train(tft_spec(profile, seed, fine_tune=True), tft_arrays, run_cache, progress) for seed in seeds]
+    frozen = [train(recipe.tft_spec(profile, seed), tft_arrays, run_cache, progress) for seed in seeds]
+    tuned = [train(recipe.tft_spec(profile, seed, fine_tune=True), tft_arrays, run_cache, progress) for seed in seeds]
     return frozen, tuned
-
-
-def tutorial_statistics(frozen, tuned) -> dict[str, list[float]]:
-    """Per seed, by the id of trans.tft's band for each."""
-    frozen_level = [last_epochs_mean(r.history) for r in frozen]
-    tuned_level = [last_epochs_mean(r.history) for r in tuned]
-    return {"frozen_accuracy": frozen_level, "tuned_accuracy": tuned_level,
-            "gain": list(np.subtract(tuned_level, frozen_level))}
 
 
 @pytest.mark.slow
@@ -415,19 +289,19 @@ def tutorial_statistics(frozen, tuned) -> dict[str, list[float]]:
 def test_tutorial_mobilenet_v2(tft_runs, tft_arrays, profile, run_cache, evidence) -> None:
     book = evidence.claim.numbers
     frozen, tuned = tft_runs
-    failed = evidence.judge_bands(tutorial_statistics(frozen, tuned))
+    failed = evidence.judge_bands(evidence.claim.statistics(frozen, tuned))
     before_training = [untrained(r, tft_arrays, run_cache) for r in frozen]
-    evidence.judge_control(tutorial_statistics(before_training, before_training))
+    evidence.judge_control(evidence.claim.statistics(before_training, before_training))
     evidence.measure("validation accuracy, last epoch of the frozen stage, per seed",
                      [r.history["val_accuracy"][-1] for r in frozen], book["val_accuracy"])
     evidence.measure("validation accuracy, last epoch of fine-tuning, per seed",
                      [r.history["val_accuracy"][-1] for r in tuned], book["fine_tuned_val_accuracy"])
     evidence.departure(f"Both stages validate on all {len(tft_arrays.y_val):,} validation photographs; the tutorial "
                        "set 200 of its 1,000 aside as a test set and validated on 800.")
-    if (profile.tutorial_size, profile.tutorial_epochs) != (BOOK_SIZES["tutorial_size"], BOOK_SIZES["tutorial_epochs"]):
+    if profile.departs("tutorial_size", "tutorial_epochs"):
         evidence.departure(f"{profile.tutorial_size}×{profile.tutorial_size} images and {profile.tutorial_epochs} "
                            f"epochs a stage ({profile.name} profile), not the tutorial's "
-                           f"{BOOK_SIZES['tutorial_size']} px and {BOOK_SIZES['tutorial_epochs']}.")
+                           f"{BOOK.tutorial_size} px and {BOOK.tutorial_epochs}.")
     evidence.departure("The model ends in a sigmoid trained with binary cross-entropy, where the tutorial's Dense(1) "
                        "emits a logit for BinaryCrossentropy(from_logits=True); Keras computes the loss from the same "
                        "logit.")

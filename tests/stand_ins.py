@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from experiments import cats_vs_dogs, data, weights
+from experiments.data import cats_vs_dogs, datasets, weights
 
 ENV = "CONVNET_CLAIMS_STAND_INS"
 BASES = ("vgg16", "vgg16_with_top", "mobilenet_v2_1.0_160")  # the full profile's, beyond the smoke profile's
@@ -111,9 +111,9 @@ def serve(mirror, directory: Path) -> Path:
         digest = None if published.digest is None else hashlib.new(published.algorithm, content).hexdigest()
         accepted["imagenet_weights"][base] = {"digest": digest, "size": len(content)}
     mnist = mnist_file()
-    mirror.serve(f"{data.KERAS_DATASETS}/mnist.npz", mnist)
+    mirror.serve(f"{datasets.KERAS_DATASETS}/mnist.npz", mnist)
     accepted["mnist_sha256"] = hashlib.sha256(mnist).hexdigest()
-    mirror.serve(data.ELEPHANT_PHOTO[1], elephant_photo())
+    mirror.serve(datasets.ELEPHANT_PHOTO[1], elephant_photo())
     mirror.serve(cats_vs_dogs.PETIMAGES.url, photographs_archive(sum(cats_vs_dogs.SPLITS.values())))
     path = directory / "stand-ins.json"
     path.write_text(json.dumps(accepted))
@@ -125,7 +125,7 @@ def pytest_configure(config) -> None:
     accepted = json.loads(Path(os.environ[ENV]).read_text())
     for base, found in accepted["imagenet_weights"].items():
         weights.IMAGENET_WEIGHTS[base] = dataclasses.replace(weights.IMAGENET_WEIGHTS[base], **found)
-    data.MNIST_SHA256 = accepted["mnist_sha256"]
+    datasets.MNIST_SHA256 = accepted["mnist_sha256"]
     nowhere = Path(os.environ[ENV]).parent / "no development copy"
     weights.SHARED_WEIGHTS = nowhere
     cats_vs_dogs.SHARED = nowhere

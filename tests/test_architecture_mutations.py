@@ -10,8 +10,8 @@ from __future__ import annotations
 import keras
 import pytest
 
-from experiments.architecture import BOOK_SUMMARIES, differences_from_book
 from experiments.claims import claim
+from experiments.instruments.architecture import BOOK_SUMMARIES, differences_from_book
 
 MUTATIONS = {
     "width": lambda c: {"filters": c["filters"] + 1} if "filters" in c else {"units": c["units"] + 1},
@@ -60,11 +60,11 @@ def test_freeze_check_sees_a_base_left_trainable() -> None:
     """The detector behind trans.freeze: with the base trainable, training changes its tensors."""
     import numpy as np
 
-    from experiments import models
-    from experiments.architecture import changed_tensors
+    from experiments.instruments.architecture import changed_tensors
+    from experiments.run import pretrained
 
-    base = models.vgg16_base(32)
-    model = models.vgg16_classifier(base)  # base left trainable: the mistake trans.freeze must catch
+    base = pretrained.vgg16_base(32)
+    model = pretrained.vgg16_classifier(base)  # base left trainable: the mistake trans.freeze must catch
     before = base.get_weights()
     model.compile(optimizer=keras.optimizers.RMSprop(2e-5), loss="binary_crossentropy")
     model.fit(np.random.default_rng(0).random((8, 32, 32, 3), dtype=np.float32), np.arange(8) % 2, epochs=1, verbose=0)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from experiments.cache import MANIFEST, RunCache, default_cache_dir
+from experiments.run.cache import MANIFEST, RunCache, default_cache_dir
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_every_claim_has_a_check(pytester: pytest.Pytester):
 def test_a_judged_statistic_carries_the_book_value_worked_out_for_it():
     """The book's number sits on the row of the statistic it belongs to, worked out from the claim's numbers."""
     from experiments.claims import claim
-    from experiments.evidence import Evidence
+    from experiments.judge.evidence import Evidence
 
     l2 = claim("over.l2")
     evidence = Evidence(l2)
@@ -86,3 +86,83 @@ def test_a_judged_statistic_carries_the_book_value_worked_out_for_it():
         assert set(entry.at_book) <= set(entry.bands), entry.id
         for band_id in entry.at_book:
             assert entry.book_value(band_id) is not None, f"{entry.id}: {band_id}"
+
+
+def returned_keys(function, module) -> set[str]:
+    """The keys of the dict literals ``function`` returns, read from its source. A function it returns the value of,
+    or unpacks into its dict (``**call(...)``), adds the keys that one returns: a function of ``module``, or of a
+    module ``module`` imports."""
+    import ast
+    import inspect
+    import textwrap
+
+    def called(call: ast.expr):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+            return getattr(module, call.func.id)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+            return getattr(getattr(module, call.func.value.id), call.func.attr)
+        return None
+
+    keys: set[str] = set()
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(function)))):
+        if not isinstance(node, ast.Return):
+            continue
+        if called(node.value) is not None:
+            inner = called(node.value)
+            keys |= returned_keys(inner, inspect.getmodule(inner))
+            continue
+        if not isinstance(node.value, ast.Dict):
+            keys.add(f"(not a dict literal at line {node.lineno})")
+            continue
+        for key, value in zip(node.value.keys, node.value.values):
+            if key is None and called(value) is not None:
+                keys |= returned_keys(called(value), inspect.getmodule(called(value)))
+            elif isinstance(key, ast.Constant):
+                keys.add(key.value)
+            else:
+                keys.add(f"(not a literal key at line {node.lineno})")
+    return keys
+
+
+def test_each_claims_statistics_return_exactly_its_bands():
+    """The tie between a claim and its statistics is read off the code, before any run: its statistics function
+    returns a dict whose literal keys are its band ids, no more and no fewer."""
+    import inspect
+
+    for entry in CATALOGUE:
+        if not entry.bands:
+            assert entry.statistics is None, f"{entry.id}: statistics without bands"
+            continue
+        module = inspect.getmodule(entry.statistics)
+        assert module.__name__.startswith("experiments.claims."), f"{entry.id}: statistics outside the catalogue"
+        assert returned_keys(entry.statistics, module) == set(entry.bands), entry.id
+
+
+def test_statistics_of_the_wrong_keys_are_caught():
+    from experiments.claims import pooling
+
+    def stray(runs):
+        return {"over_average": runs, "over_stride": runs}
+
+    assert returned_keys(stray, pooling) == {"over_average", "over_stride"} != set(CLAIMS["pool.max_vs_alternatives"].bands)
+
+
+def test_checks_hold_no_recipe():
+    """A run's recipe lives beside its claim in experiments/claims/: no check writes a TrainSpec of its own."""
+    checks = Path(__file__).resolve().parents[1] / "checks"
+    found = [f"{path.name}:{number}" for path in sorted(checks.glob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if "TrainSpec(" in line]
+    assert found == []
+
+
+def test_the_catalogue_loads_without_tensorflow():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None\n"
+            "from experiments.claims import CATALOGUE; print(len(CATALOGUE))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) == len(CATALOGUE)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from experiments import cats_vs_dogs, provenance
-from experiments.errors import DatasetError
+from experiments.data import cats_vs_dogs, provenance
+from experiments.data.errors import DatasetError
 
 SMALL = {"train": 3, "validation": 2, "test": 1}  # per class: 6 usable images needed
 NEEDED = sum(SMALL.values())
@@ -59,7 +59,7 @@ def nothing_local(monkeypatch, tmp_path, mirror):
 
 def test_the_books_layout_is_built_with_the_damaged_files_skipped_and_listed(nothing_local, tmp_path):
     nothing_local.serve(cats_vs_dogs.PETIMAGES.url, petimages())
-    arrays = cats_vs_dogs.load(16, tmp_path / "resized")
+    arrays = cats_vs_dogs.load_splits(16, tmp_path / "resized")
     built = cats_vs_dogs.built_dir()
     assert {split: x.shape[0] for split, (x, _) in arrays.items()} == {s: 2 * n for s, n in SMALL.items()}
     # by number, the damaged ones left out: cats 0 2 3 5 6 7 | dogs 0 1 3 4 5 6
@@ -78,13 +78,13 @@ def test_the_books_layout_is_built_with_the_damaged_files_skipped_and_listed(not
 
 def test_a_second_run_downloads_nothing_and_verifies_the_manifest(nothing_local, tmp_path):
     nothing_local.serve(cats_vs_dogs.PETIMAGES.url, petimages())
-    cats_vs_dogs.load(16, tmp_path / "resized")
-    cats_vs_dogs.load(16, tmp_path / "resized")
+    cats_vs_dogs.load_splits(16, tmp_path / "resized")
+    cats_vs_dogs.load_splits(16, tmp_path / "resized")
     assert nothing_local.asked_for(cats_vs_dogs.PETIMAGES.url) == 1
     victim = cats_vs_dogs.built_dir() / "train" / "dogs" / "dog.1.jpg"
     victim.write_bytes(jpeg(10))  # a readable image, but not the one built
     with pytest.raises(DatasetError, match=r"dog\.1\.jpg: SHA-256 differs from .*SHA256SUMS.*delete the folder"):
-        cats_vs_dogs.load(16, tmp_path / "resized")
+        cats_vs_dogs.load_splits(16, tmp_path / "resized")
 
 
 def test_too_few_usable_images_is_refused_and_the_archive_removed(nothing_local, tmp_path):

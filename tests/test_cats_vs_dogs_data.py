@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from experiments import cats_vs_dogs, data, provenance
+from experiments.data import cats_vs_dogs, datasets, provenance
 
 SMALL = {"train": 2, "validation": 1, "test": 1}
 
@@ -34,7 +34,7 @@ def write_sums(root):
 
 
 def test_loads_resized_uint8_with_labels(folder, tmp_path):
-    arrays = cats_vs_dogs.load(16, tmp_path / "cache")
+    arrays = cats_vs_dogs.load_splits(16, tmp_path / "cache")
     x, y = arrays["train"]
     assert x.shape == (4, 16, 16, 3) and x.dtype == np.uint8
     assert y.tolist() == [0, 0, 1, 1]
@@ -47,70 +47,70 @@ def test_grey_and_transparent_photographs_load_as_rgb_at_the_size_asked(folder, 
     odd = folder / "train" / "dogs" / "dog.1.png"
     Image.new(mode, (23, 57), 200 if mode == "L" else (200, 200, 200, 90)).save(odd)
     (folder / "train" / "dogs" / "dog.1.jpg").unlink()
-    x, _ = cats_vs_dogs.load(16, tmp_path / "cache")["train"]
+    x, _ = cats_vs_dogs.load_splits(16, tmp_path / "cache")["train"]
     assert x.shape == (4, 16, 16, 3)
     assert np.all(x[3] == 200)
 
 
 def test_second_load_reads_the_resized_cache(folder, tmp_path, monkeypatch):
-    first = cats_vs_dogs.load(16, tmp_path / "cache")
+    first = cats_vs_dogs.load_splits(16, tmp_path / "cache")
 
     def no_decoding(*args, **kwargs):
         raise AssertionError("decoded again")
 
     monkeypatch.setattr(cats_vs_dogs, "decode_image", no_decoding)
-    again = cats_vs_dogs.load(16, tmp_path / "cache")
+    again = cats_vs_dogs.load_splits(16, tmp_path / "cache")
     np.testing.assert_array_equal(first["test"][0], again["test"][0])
 
 
 def test_damaged_resize_cache_is_rebuilt(folder, tmp_path):
-    cats_vs_dogs.load(16, tmp_path / "cache")
+    cats_vs_dogs.load_splits(16, tmp_path / "cache")
     (cached,) = (tmp_path / "cache").glob("*.npz")
     cached.write_bytes(b"not an npz")
-    assert cats_vs_dogs.load(16, tmp_path / "cache")["train"][0].shape == (4, 16, 16, 3)
+    assert cats_vs_dogs.load_splits(16, tmp_path / "cache")["train"][0].shape == (4, 16, 16, 3)
 
 
 def test_missing_class_folder_is_named(folder, tmp_path):
     for image in (folder / "validation" / "dogs").iterdir():
         image.unlink()
     (folder / "validation" / "dogs").rmdir()
-    with pytest.raises(data.DatasetError, match=f"{folder / 'validation' / 'dogs'}: missing"):
-        cats_vs_dogs.load(16, tmp_path / "cache")
+    with pytest.raises(datasets.DatasetError, match=f"{folder / 'validation' / 'dogs'}: missing"):
+        cats_vs_dogs.load_splits(16, tmp_path / "cache")
 
 
 def test_too_few_images_is_named(folder, tmp_path):
     (folder / "train" / "cats" / "cat.1.jpg").unlink()
-    with pytest.raises(data.DatasetError, match=f"{folder / 'train' / 'cats'}: 1 images, the book's train split needs 2"):
-        cats_vs_dogs.load(16, tmp_path / "cache")
+    with pytest.raises(datasets.DatasetError, match=f"{folder / 'train' / 'cats'}: 1 images, the book's train split needs 2"):
+        cats_vs_dogs.load_splits(16, tmp_path / "cache")
 
 
 def test_empty_image_is_named(folder, tmp_path):
     (folder / "test" / "dogs" / "dog.0.jpg").write_bytes(b"")
-    with pytest.raises(data.DatasetError, match="dog.0.jpg: empty file"):
-        cats_vs_dogs.load(16, tmp_path / "cache")
+    with pytest.raises(datasets.DatasetError, match="dog.0.jpg: empty file"):
+        cats_vs_dogs.load_splits(16, tmp_path / "cache")
 
 
 def test_unreadable_image_is_named(folder, tmp_path):
     (folder / "train" / "dogs" / "dog.1.jpg").write_bytes(b"this is not a JPEG")
-    with pytest.raises(data.DatasetError, match="dog.1.jpg: not a readable image"):
-        cats_vs_dogs.load(16, tmp_path / "cache")
+    with pytest.raises(datasets.DatasetError, match="dog.1.jpg: not a readable image"):
+        cats_vs_dogs.load_splits(16, tmp_path / "cache")
 
 
 def test_checksum_mismatch_is_named(folder, tmp_path):
     write_sums(folder)
     victim = folder / "train" / "cats" / "cat.0.jpg"
     victim.write_bytes(victim.read_bytes()[:-10])
-    with pytest.raises(data.DatasetError, match="cat.0.jpg: SHA-256 differs from"):
-        cats_vs_dogs.load(16, tmp_path / "cache")
+    with pytest.raises(datasets.DatasetError, match="cat.0.jpg: SHA-256 differs from"):
+        cats_vs_dogs.load_splits(16, tmp_path / "cache")
 
 
 def test_the_place_and_the_manifest_are_recorded(folder, tmp_path):
-    cats_vs_dogs.load(16, tmp_path / "cache")
+    cats_vs_dogs.load_splits(16, tmp_path / "cache")
     first = provenance.used()["cats_vs_dogs_small"]
     assert first["place"] == "$CATS_VS_DOGS_DIR" and first["path"] == str(folder)
     victim = folder / "train" / "cats" / "cat.0.jpg"
     Image.fromarray(np.full((30, 40, 3), 90, np.uint8)).save(victim)  # another photograph, the same name
-    cats_vs_dogs.load(16, tmp_path / "cache")
+    cats_vs_dogs.load_splits(16, tmp_path / "cache")
     assert provenance.used()["cats_vs_dogs_small"]["manifest_sha256"] != first["manifest_sha256"]
 
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from experiments.claims import CATALOGUE, claim
-from experiments.evidence import Evidence
-from experiments.stats import judge
+from experiments.judge.evidence import Evidence
+from experiments.judge.stats import judge
 
 AUGMENTATION = claim("over.augmentation")  # three bands, each asking for an effect of at least some size
 NO_EFFECT = {"gap_cut": [0.0, 0.0, 0.0], "later_best_epoch": [0, 0, 0], "accuracy_gain": [0.0, 0.0, 0.0]}

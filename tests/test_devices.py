@@ -4,15 +4,15 @@ profile refused where TensorFlow sees none."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import stat
 from dataclasses import dataclass
 
 import pytest
 import tensorflow as tf
 
-from experiments import devices, environment
+from experiments.run import devices, environment
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def test_the_cuda_stack_is_recorded(monkeypatch, tmp_path):
 
 
 def test_the_full_profile_refuses_a_machine_without_gpu(pytester: pytest.Pytester):
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "--profile", "full")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -82,9 +82,9 @@ def test_the_full_profile_refuses_a_machine_without_gpu(pytester: pytest.Pyteste
 
 
 FAKE_GPUS_CONFTEST = '''
-pytest_plugins = ["experiments.plugin"]
+pytest_plugins = ["experiments.harness.plugin"]
 import tensorflow as tf
-from experiments import devices
+from experiments.run import devices
 
 class FakeGPU:
     device_type = "GPU"
@@ -100,7 +100,9 @@ tf.config.experimental.set_memory_growth = lambda gpu, on: None
 SHARED_RUN = '''
 import numpy as np
 import pytest
-from experiments.training import Arrays, TrainSpec, train
+from experiments.data.arrays import Arrays
+from experiments.claims.recipe import TrainSpec
+from experiments.run.training import train
 
 rng = np.random.default_rng(0)
 ARRAYS = Arrays(rng.random((64, 8), dtype=np.float32), rng.integers(0, 2, 64).astype("uint8"),
@@ -139,7 +141,7 @@ def test_a_gpu_that_trains_on_bad_labels_is_measured_not_an_error(monkeypatch):
     import keras
     import numpy as np
 
-    from experiments.training import framework_answer, label_error
+    from experiments.run.labels import framework_answer, label_error
 
     def head() -> keras.Model:
         model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])

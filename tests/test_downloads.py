@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from experiments import cats_vs_dogs, data, downloads, weights
-from experiments.errors import DatasetError
+from experiments.data import cats_vs_dogs, datasets, downloads, weights
+from experiments.data.errors import DatasetError
 from tests.conftest import STALL_S
 
 URL = "https://files.example.org/a/b.bin"
@@ -44,7 +44,7 @@ def _prepare_photographs(monkeypatch, tmp_path):
 
 def _prepare_fashion(monkeypatch, tmp_path):
     monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian")
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian")
 
 
 def _prepare_weights(monkeypatch, tmp_path):
@@ -56,12 +56,12 @@ def _prepare_weights(monkeypatch, tmp_path):
 # called, and the variable its failure must name (where an existing copy goes).
 FETCHES = {
     "photographs": (cats_vs_dogs.PETIMAGES.url, _prepare_photographs, lambda: cats_vs_dogs.locate(), "$CATS_VS_DOGS_DIR"),
-    "fashion_mnist": (f"{data.KERAS_DATASETS}/train-images-idx3-ubyte.gz", _prepare_fashion, data.load_fashion_mnist,
+    "fashion_mnist": (f"{datasets.KERAS_DATASETS}/train-images-idx3-ubyte.gz", _prepare_fashion, datasets.load_fashion_mnist,
                       "$FASHION_MNIST_DIR"),
-    "mnist": (f"{data.KERAS_DATASETS}/mnist.npz", lambda *_: None, data.load_mnist, "$KERAS_HOME"),
+    "mnist": (f"{datasets.KERAS_DATASETS}/mnist.npz", lambda *_: None, datasets.load_mnist, "$KERAS_HOME"),
     "imagenet_weights": (weights.IMAGENET_WEIGHTS["vgg16"].url, _prepare_weights,
                          lambda: weights.imagenet_weights("vgg16"), "$IMAGENET_WEIGHTS_DIR"),
-    "elephant": (data.ELEPHANT_PHOTO[1], lambda *_: None, data.load_elephant_photo, "$KERAS_HOME"),
+    "elephant": (datasets.ELEPHANT_PHOTO[1], lambda *_: None, datasets.load_elephant_photo, "$KERAS_HOME"),
 }
 
 

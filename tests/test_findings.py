@@ -7,22 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from experiments import findings
-from experiments.report import load
+from experiments import paths
+from experiments.report import findings
+from experiments.report.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = "reports/reference/smoke.json"
 
 
 def test_the_committed_findings_are_generated_from_the_committed_reference():
-    expected = findings.page(load(ROOT / REFERENCE), REFERENCE, json.loads(findings.PROJECTION.read_text()),
+    expected = findings.page(load_results(ROOT / REFERENCE), REFERENCE, json.loads(findings.PROJECTION.read_text()),
                              json.loads(findings.PEAK_SHARE.read_text()))
     assert (ROOT / "FINDINGS.md").read_text(encoding="utf-8") == expected, (
-        f"FINDINGS.md is stale: regenerate it with `python -m experiments.findings page {REFERENCE} > FINDINGS.md`")
+        f"FINDINGS.md is stale: regenerate it with `python -m experiments.report.findings page {REFERENCE} > FINDINGS.md`")
 
 
 def test_the_reference_keeps_no_figure_bytes_and_every_claim():
-    reference = load(ROOT / REFERENCE)
+    reference = load_results(ROOT / REFERENCE)
     assert all("png_base64" not in f for c in reference["claims"] for f in c["figures"])
     assert reference["run"]["profile"] == "smoke" and not reference["run"]["incomplete"]
     assert {c["verdict"] for c in reference["claims"]} - {"not_encoded"}, "the reference checked no claim"
@@ -30,20 +31,20 @@ def test_the_reference_keeps_no_figure_bytes_and_every_claim():
 
 
 def test_keep_writes_the_reference_of_the_runs_profile(tmp_path, monkeypatch):
-    monkeypatch.setattr(findings, "REFERENCE_DIR", tmp_path / "reference")
+    monkeypatch.setattr(paths, "REFERENCE_DIR", tmp_path / "reference")
     run = tmp_path / "results.json"
     run.write_text((ROOT / REFERENCE).read_text(encoding="utf-8"), encoding="utf-8")
     assert findings.main(["keep", str(run)]) == 0
-    assert load(tmp_path / "reference" / "smoke.json") == load(ROOT / REFERENCE)
+    assert load_results(tmp_path / "reference" / "smoke.json") == load_results(ROOT / REFERENCE)
     with pytest.raises(SystemExit):
         findings.main(["page"])
 
 
 def test_the_committed_projection_is_the_arithmetic_of_todays_models():
     """The arithmetic is today's; the host's time an epoch was measured when it was written. Regenerate with
-    `python -m experiments.preflight --arithmetic 67 --json reports/reference/projection.json`."""
-    from experiments import preflight
-    from experiments.profiles import PROFILES
+    `python -m experiments.harness.preflight --arithmetic 67 --json reports/reference/projection.json`."""
+    from experiments.harness import preflight
+    from experiments.run.profiles import PROFILES
 
     committed = json.loads(findings.PROJECTION.read_text())
     assert committed["tflops"] == preflight.H100_SXM_FP32_TFLOPS
@@ -58,7 +59,7 @@ def test_the_committed_projection_is_the_arithmetic_of_todays_models():
 def test_the_committed_peak_share_is_of_todays_heavy_runs():
     """Its seconds were measured when it was written; its runs and their FLOP are today's. Regenerate with
     `.venv/bin/python benchmarks/peak_share.py --json reports/reference/peak_share.json`."""
-    from experiments import preflight
+    from experiments.harness import preflight
 
     committed = json.loads(findings.PEAK_SHARE.read_text())
     assert [(run["name"], run["size"], run["flop_per_epoch"]) for run in committed["runs"]] == [

@@ -1,4 +1,4 @@
-"""The FLOP count of experiments.flops against TensorFlow's own profiler, and the training step's arithmetic."""
+"""The FLOP count of experiments.run.flops against TensorFlow's own profiler, and the training step's arithmetic."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import keras
 import pytest
 import tensorflow as tf
 
-from experiments import flops, models
+from experiments.run import flops, models, pretrained
 
 
 def profiled_multiply_adds(model: keras.Model, size: int) -> int:
@@ -24,7 +24,7 @@ def profiled_multiply_adds(model: keras.Model, size: int) -> int:
 
 @pytest.mark.parametrize("build, size", [
     (lambda: models.cats_dogs_convnet(64), 64),
-    (lambda: models.pretrained_base("mobilenet_0.25", 96, pretrained=False), 96),
+    (lambda: pretrained.pretrained_base("mobilenet_0.25", 96, pretrained=False), 96),
 ], ids=["cats-vs-dogs convnet", "MobileNet 0.25"])
 def test_the_count_is_the_profilers(build, size):
     model = build()

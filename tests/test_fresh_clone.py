@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import cats_vs_dogs
+from experiments.data import cats_vs_dogs
 from tests.stand_ins import photographs_archive
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,8 +26,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from experiments import cats_vs_dogs
-from experiments.weights import IMAGENET_WEIGHTS
+from experiments.data import cats_vs_dogs
+from experiments.data.weights import IMAGENET_WEIGHTS
 from tests import stand_ins
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,9 +1,9 @@
-"""The pure formulas of experiments.geometry on cases worked out by hand (many from the books)."""
+"""The pure formulas of experiments.instruments.geometry on cases worked out by hand (many from the books)."""
 
 import pytest
 
-from experiments import geometry
-from experiments.geometry import Window
+from experiments.instruments import geometry
+from experiments.instruments.geometry import Window
 
 OUTPUT_SIZES = [
     {"n": 28, "kernel": 3, "stride": 1, "padding": "valid", "expected": 26},  # DLwP1 5.1, first conv

@@ -2,7 +2,7 @@
 
 import pytest
 
-from experiments import history
+from experiments.report import history
 
 
 def run(run_id, verdicts, judged=None, versions=None, profile="smoke", gpus=()):
@@ -65,7 +65,7 @@ def test_previous_run_is_the_last_complete_one_of_the_profile(tmp_path):
     with (tmp_path / history.HISTORY).open("a") as cut:
         cut.write('{"cut short')  # a crash mid-write
     history.append(tmp_path, run("4", {}, profile="full"))
-    runs = history.load(tmp_path)
+    runs = history.read(tmp_path)
     assert [r["id"] for r in runs] == ["1", "2", "3", "4"]
     assert history.previous_run(runs, "smoke")["id"] == "1"
     assert history.previous_run(runs, "full")["id"] == "4"

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from experiments import curves, probes
-from experiments.cache import RunCache
-from experiments.measurements import measured, measured_arrays
+from experiments.claims import curves
+from experiments.instruments import probes
+from experiments.run.cache import RunCache
+from experiments.run.measurements import measured, measured_arrays
 
 RUN = SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="final")
 ARRAYS = [np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)]

@@ -1,4 +1,4 @@
-"""experiments/ordering.py: modules taken longest first, by the longest each has taken."""
+"""experiments/harness/ordering.py: modules taken longest first, by the longest each has taken."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from experiments.ordering import SECONDS_ENV, SECONDS_FILE, longest_first, read_seconds
+from experiments.harness.ordering import SECONDS_FILE, longest_first, read_seconds
 
 
 def test_untimed_modules_come_first_then_the_longest():
@@ -27,9 +27,8 @@ def collected(result: pytest.RunResult) -> list[str]:
     return list(dict.fromkeys(line.split("::")[0] for line in result.outlines if "::" in line))
 
 
-def test_a_run_times_its_modules_and_the_next_takes_the_longest_first(pytester: pytest.Pytester, monkeypatch):
-    monkeypatch.setenv(SECONDS_ENV, "{}")  # the inner runs set it, as a controller does: put back afterwards
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin", "experiments.ordering"]')
+def test_a_run_times_its_modules_and_the_next_takes_the_longest_first(pytester: pytest.Pytester):
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin", "experiments.harness.ordering"]')
     for name, seconds in (("test_a", 0.0), ("test_b", 0.3), ("test_c", 0.6)):
         pytester.makepyfile(**{name: f"import time\ndef test_one():\n    time.sleep({seconds})\n"
                                      "def test_two():\n    pass\n"})

@@ -68,7 +68,7 @@ EXPECTED = {
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_claims=CHECKS)
     return pytester
 
@@ -179,7 +179,7 @@ def test_unwritable_report_dir_stops_before_any_check(project: pytest.Pytester) 
 
 
 def test_unknown_claim_id_is_refused(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile('import pytest\n@pytest.mark.claim("geom.nonsense")\ndef test_x():\n    pass\n')
     result = pytester.runpytest("-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -229,7 +229,7 @@ def test_steady():
 
 
 def test_history_index_and_changes(pytester: pytest.Pytester, monkeypatch) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_flip=FLIPPING)
     pytester.runpytest("-p", "no:cacheprovider")
     first = results_of(pytester)
@@ -250,7 +250,7 @@ def test_history_index_and_changes(pytester: pytest.Pytester, monkeypatch) -> No
 
 
 def test_regression_option_fails_a_run_that_would_pass(pytester: pytest.Pytester, monkeypatch) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_flip=FLIPPING)
     assert pytester.runpytest("-p", "no:cacheprovider").ret == 0
     monkeypatch.setenv("FLIP", "skip")  # tonight the check is skipped: pytest alone would pass
@@ -264,7 +264,7 @@ def test_regression_option_fails_a_run_that_would_pass(pytester: pytest.Pytester
 
 
 def test_other_profiles_are_not_compared(pytester: pytest.Pytester, monkeypatch) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_flip=FLIPPING)
     pytester.runpytest("-p", "no:cacheprovider", "--profile", "full", "--allow-cpu")
     monkeypatch.setenv("FLIP", "fail")
@@ -286,7 +286,7 @@ def three_checks(pytester: pytest.Pytester, name: str, middle: str,
 
 
 def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_first="import pytest\n@pytest.mark.claim('geom.valid')\ndef test_ok():\n    pass\n")
     pytester.runpytest("-p", "no:cacheprovider")
     earlier = run_dirs(pytester)[0]
@@ -304,7 +304,7 @@ def test_interrupted_run_still_writes_a_partial_report(pytester: pytest.Pytester
 
 def test_sigterm_ends_a_run_as_ctrl_c_does(pytester: pytest.Pytester) -> None:
     """A job's time limit (`timeout`, a runner's cancel) sends SIGTERM: the finished checks are still reported."""
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     three_checks(pytester, "test_limit", "    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(30)\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=60)
     assert result.ret == pytest.ExitCode.INTERRUPTED
@@ -354,7 +354,7 @@ def test_a_known_failure_that_now_ties(evidence):
 def test_a_tie_is_inconclusive_counted_apart_and_fails_nothing(pytester: pytest.Pytester) -> None:
     """Inconclusive checks end as xfailed (counted and printed, not failing the run); a strict xfail whose
     statistics now tie is inconclusive too, and its mark is not reported as stale."""
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_ties=TIES)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(xfailed=2)
@@ -372,7 +372,7 @@ def test_a_tie_is_inconclusive_counted_apart_and_fails_nothing(pytester: pytest.
 
 
 def test_a_claim_that_weakens_to_inconclusive_is_flagged_not_failed(pytester: pytest.Pytester, monkeypatch) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_ties=TIES)
     monkeypatch.setenv("TIE", "0.30,0.31,0.32")
     pytester.runpytest("-p", "no:cacheprovider", "-k", "a_tie")
@@ -395,7 +395,7 @@ def test_the_arc(evidence):
 
 
 def test_the_report_leads_with_the_headline_and_the_arc(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_story=STORY)
     pytester.runpytest("-p", "no:cacheprovider")
     page = (pytester.path / "reports" / "latest" / "report.html").read_text()
@@ -433,14 +433,14 @@ def test_a_message_without_its_claim():
 def test_controls_known_failures_and_messages(pytester: pytest.Pytester) -> None:
     """A control that passes is an error of the check; a known failure comes from the catalogue as a strict xfail
     with its cause, at the profiles it names; every failure's message starts from its claim."""
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     pytester.makepyfile(test_controlled=CONTROLLED)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=2, xfailed=2)
     claims = {c["id"]: c for c in results_of(pytester)["claims"]}
     control = claims["over.augmentation"]
     assert control["verdict"] == "error"
-    assert control["tests"][0]["message"].startswith("over.augmentation: call: experiments.evidence.CheckCannotFail")
+    assert control["tests"][0]["message"].startswith("over.augmentation: call: experiments.judge.evidence.CheckCannotFail")
     assert [m["outcome"] for m in control["measured"] if m.get("control")] == ["holds"] * 3
     assert control["measured"][-1]["quantity"] == "recorded after the control"  # the whole check ran, then the error
     assert control["control"] == claim("over.augmentation").control

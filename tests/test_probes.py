@@ -6,9 +6,10 @@ import keras
 import numpy as np
 import pytest
 
-from experiments import models, patterns, probes
-from experiments.canvas import place_on_canvas
-from experiments.gradcam import gradcam, share_inside
+from experiments.instruments import patterns, probes
+from experiments.instruments.canvas import place_on_canvas
+from experiments.instruments.gradcam import gradcam, share_inside
+from experiments.run import models, pretrained
 
 
 def test_items_sit_whole_inside_their_boxes():
@@ -140,7 +141,7 @@ def test_gradcam_and_the_ascent_run_on_keras_vgg16_as_the_full_profile_calls_the
     heatmaps, predicted = gradcam(with_classifier, "block5_conv3", keras.applications.vgg16.preprocess_input(photo))
     assert heatmaps.shape == (1, 14, 14) and np.all(np.isfinite(heatmaps)) and heatmaps.min() >= 0
     assert 0 <= predicted[0] < 1000
-    base = models.vgg16_base(32)
+    base = pretrained.vgg16_base(32)
     start = patterns.starting_images(3, 32, seed=0, value_range=255.0)
     ascended = patterns.ascend(base, "block1_conv1", start, value_range=255.0)
     before, after = (np.diagonal(patterns.filter_responses(base, "block1_conv1", x)) for x in (start, ascended))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments import reference
+from experiments.instruments import reference
 
 ONE_TO_NINE = np.arange(1, 10, dtype=float).reshape(1, 3, 3, 1)  # [[1 2 3] [4 5 6] [7 8 9]]
 ONE_TO_SIXTEEN = np.arange(1, 17, dtype=float).reshape(1, 4, 4, 1)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from experiments import history
-from experiments.report import load, render, render_index
+from experiments.report import history
+from experiments.report.render import render, render_index
+from experiments.report.results import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -49,14 +50,14 @@ def opened_offline(browser, page_path: Path):
 @pytest.fixture(scope="module")
 def opened(browser, tmp_path_factory):
     page_path = tmp_path_factory.mktemp("report") / "report.html"
-    page_path.write_text(render(load(ROOT / "reports" / "reference" / "smoke.json")), encoding="utf-8")
+    page_path.write_text(render(load_results(ROOT / "reports" / "reference" / "smoke.json")), encoding="utf-8")
     return opened_offline(browser, page_path)
 
 
 @pytest.fixture(scope="module")
 def opened_index(browser, tmp_path_factory):
     page_path = tmp_path_factory.mktemp("index") / "index.html"
-    summary = history.summarise(load(ROOT / "reports" / "reference" / "smoke.json"))
+    summary = history.summarise(load_results(ROOT / "reports" / "reference" / "smoke.json"))
     page_path.write_text(render_index([summary]), encoding="utf-8")
     return opened_offline(browser, page_path)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.report import main as report_main
-from experiments.shards import ShardError, merge
+from experiments.report.cli import main as report_main
+from experiments.report.shards import ShardError, merge
 
 SHARD_A = '''
 import pytest
@@ -36,7 +36,7 @@ def shard(pytester: pytest.Pytester, name: str, source: str) -> Path:
 
 @pytest.fixture
 def shards(pytester: pytest.Pytester) -> dict[str, Path]:
-    pytester.makeconftest('pytest_plugins = ["experiments.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
     return {"a": shard(pytester, "a", SHARD_A), "b": shard(pytester, "b", SHARD_B)}
 
 

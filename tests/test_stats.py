@@ -2,7 +2,8 @@
 
 import pytest
 
-from experiments.stats import Band, judge, t_quantile
+from experiments.claims.bands import Band
+from experiments.judge.stats import judge, t_quantile
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_single_seed_has_no_spread_and_no_seeds_is_an_error():
 
 def test_judge_bands_records_every_band_and_returns_the_failed_ones():
     from experiments.claims import claim
-    from experiments.evidence import Evidence
+    from experiments.judge.evidence import Evidence
 
     the_claim = claim("pool.no_pool_is_worse")
     accuracy, gap = the_claim.bands["accuracy_gain"], the_claim.bands["gap_growth"]
@@ -114,7 +115,7 @@ def test_rewording_or_reordering_the_bands_changes_no_verdict():
     import dataclasses
 
     from experiments.claims import CATALOGUE
-    from experiments.evidence import Evidence
+    from experiments.judge.evidence import Evidence
 
     rng = __import__("numpy").random.default_rng(0)
     for the_claim in (c for c in CATALOGUE if c.bands):

@@ -12,9 +12,13 @@ import pytest
 from keras import layers
 from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
-from experiments import models, training
-from experiments.cache import RunCache
-from experiments.training import Arrays, Run, TrainSpec, cache_key, train
+from experiments.claims.recipe import TrainSpec
+from experiments.data.arrays import Arrays
+from experiments.run import fitting, identity, models
+from experiments.run.cache import RunCache
+from experiments.run.identity import cache_key
+from experiments.run.seeding import seed_everything
+from experiments.run.training import Run, train, untrained
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +81,11 @@ def test_damaged_entry_is_trained_again(cache, trained, arrays):
 @pytest.fixture
 def fresh_keys():
     """Keys computed anew in the test, and none of its patched ones left behind for later tests."""
-    training._KEYS.clear()
-    training.loop_fingerprint.cache_clear()
+    identity._KEYS.clear()
+    identity.loop_fingerprint.cache_clear()
     yield
-    training._KEYS.clear()
-    training.loop_fingerprint.cache_clear()
+    identity._KEYS.clear()
+    identity.loop_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize("change", [{"seed": 4}, {"batch_size": 64}, {"epochs": 3}, {"optimizer": "rmsprop"},
@@ -114,7 +118,7 @@ def test_a_refactor_of_the_builders_keeps_every_key(arrays, monkeypatch, fresh_k
     """Another function, other layer names (Keras numbers them per process), the same model: the same run."""
     before = cache_key(SPEC, arrays)
     models.fashion_cnn()  # a first build takes the plain names; the next one's layers are named conv2d_2 and so on
-    training._KEYS.clear()
+    identity._KEYS.clear()
     monkeypatch.setattr(models, "fashion_cnn", _fashion_cnn_rewritten)
     assert cache_key(SPEC, arrays) == before
 
@@ -125,7 +129,7 @@ def test_a_change_of_one_layer_moves_exactly_the_keys_of_the_runs_that_use_it(ar
     transfer = dataclasses.replace(unrelated, start_from=SPEC, start_from_layers=2)  # starts from a fashion_cnn run
     runs = (SPEC, unrelated, transfer)
     before = [cache_key(spec, arrays) for spec in runs]
-    training._KEYS.clear()
+    identity._KEYS.clear()
     monkeypatch.setattr(models, "fashion_cnn", lambda: _fashion_cnn_rewritten(**change))
     after = [cache_key(spec, arrays) for spec in runs]
     assert [a != b for a, b in zip(after, before)] == [True, False, True]
@@ -148,18 +152,18 @@ class _EarlyStoppingKeepingTheLast(keras.callbacks.EarlyStopping):
 def test_a_change_of_the_training_loop_moves_every_key(arrays, monkeypatch, fresh_keys):
     """The loop is fingerprinted by a tiny run through it: a loop that restores no best weights is another loop."""
     before = cache_key(SPEC, arrays)
-    fingerprint = training.loop_fingerprint()
-    training._KEYS.clear()
-    training.loop_fingerprint.cache_clear()
+    fingerprint = identity.loop_fingerprint()
+    identity._KEYS.clear()
+    identity.loop_fingerprint.cache_clear()
     monkeypatch.setattr(keras.callbacks, "EarlyStopping", _EarlyStoppingKeepingTheLast)
-    assert training.loop_fingerprint() != fingerprint
+    assert identity.loop_fingerprint() != fingerprint
     assert cache_key(SPEC, arrays) != before
 
 
 def test_a_run_on_another_device_is_another_run(arrays, monkeypatch, fresh_keys):
     before = cache_key(SPEC, arrays)
-    training._KEYS.clear()
-    monkeypatch.setattr(training, "device_kind", lambda: "GPU: NVIDIA H100 80GB HBM3")
+    identity._KEYS.clear()
+    monkeypatch.setattr(identity, "device_kind", lambda: "GPU: NVIDIA H100 80GB HBM3")
     assert cache_key(SPEC, arrays) != before
 
 
@@ -211,8 +215,8 @@ def test_the_suites_fit_learns_what_the_books_fit_learns(tmp_path, monkeypatch, 
     weights as the book's model.fit on the arrays, bit for bit, and the same training history."""
     spec, arrays = case()
     suite = train(spec, arrays, RunCache(tmp_path / "suite"))
-    monkeypatch.setattr(training, "COMPILE_OPTIONS", {})
-    monkeypatch.setattr(training, "suite_fit", training.books_fit)
+    monkeypatch.setattr(fitting, "COMPILE_OPTIONS", {})
+    monkeypatch.setattr(fitting, "suite_fit", fitting.books_fit)
     book = train(spec, arrays, RunCache(tmp_path / "book"))
     for a, b in zip(suite.model().get_weights(), book.model().get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -223,13 +227,13 @@ def test_the_suites_fit_learns_what_the_books_fit_learns(tmp_path, monkeypatch, 
 def test_with_the_seeds_set_keras_draws_the_same_batches_every_epoch():
     """The premise of epoch_batches: a new iterator of Keras' pipeline for arrays repeats the first one's order.
     A Keras that reshuffled every epoch would fail here first, and the test above with it."""
-    training.seed_everything(7)
+    seed_everything(7)
     x = np.arange(50, dtype="float32")
     pipeline = ArrayDataAdapter(x, x, batch_size=8, shuffle=True).get_tf_dataset()
     first, second = ([batch.numpy().tolist() for batch, _ in pipeline] for _ in range(2))
     assert first == second
     assert sorted(sum(first, [])) != sum(first, [])  # shuffled, not in order
-    assert [batch.numpy().tolist() for batch, _ in training.epoch_batches(x, x, 8, shuffle=True)] == first
+    assert [batch.numpy().tolist() for batch, _ in fitting.epoch_batches(x, x, 8, shuffle=True)] == first
 
 
 def test_start_from_layers_takes_only_the_lowest_layers_and_freezing_keeps_them(arrays, tmp_path):
@@ -265,7 +269,7 @@ def test_validating_at_the_end_only_has_no_best_epoch(arrays, tmp_path):
 
 def test_untrained_is_the_run_as_training_received_it(trained, arrays):
     """A negative control's model: the initial weights, evaluated as a one-row history; the run itself untouched."""
-    before = training.untrained(trained, arrays)
+    before = untrained(trained, arrays)
     for a, b in zip(before.model().get_weights(), trained.model("initial").get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert any(not np.array_equal(a, b) for a, b in zip(before.model().get_weights(), trained.model().get_weights()))
@@ -275,18 +279,18 @@ def test_untrained_is_the_run_as_training_received_it(trained, arrays):
     assert before.history["val_loss"] == [pytest.approx(loss, rel=1e-6)]
     assert before.history["val_accuracy"] == [pytest.approx(accuracy)]
     assert set(before.history) == {"loss", "accuracy", "val_loss", "val_accuracy"} and before.epochs_run == 1
-    assert training.untrained(trained).epochs_run == 0 and trained.history["loss"] and trained.final_weights == "final"
+    assert untrained(trained).epochs_run == 0 and trained.history["loss"] and trained.final_weights == "final"
 
 
 def test_the_untrained_evaluation_kept_in_the_cache_is_the_one_measured_again(cache, arrays, monkeypatch):
     run = train(SPEC, arrays, cache)
-    measured_now = training.untrained(run, arrays)
-    kept = training.untrained(run, arrays, cache)
+    measured_now = untrained(run, arrays)
+    kept = untrained(run, arrays, cache)
     monkeypatch.setattr(Run, "model", lambda *_: pytest.fail("read back, the evaluation needs no model"))
-    read_back = training.untrained(run, arrays, cache)
+    read_back = untrained(run, arrays, cache)
     assert kept.history == read_back.history == measured_now.history
     assert [v.hex() for v in read_back.history["val_loss"]] == [v.hex() for v in measured_now.history["val_loss"]]
     assert read_back.final_weights == "initial" and read_back.entry == run.entry
     other = Arrays(arrays.x_train, arrays.y_train, arrays.x_train[:128], arrays.y_train[:128])
     with pytest.raises(pytest.fail.Exception, match="needs no model"):  # other arrays: measured anew
-        training.untrained(run, other, cache)
+        untrained(run, other, cache)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from experiments.trend_chart import BOTTOM, TOP, value_over_runs
+from experiments.report.trend_chart import BOTTOM, TOP, value_over_runs
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,8 +7,9 @@ import hashlib
 import keras
 import pytest
 
-from experiments import models, weights
-from experiments.weights import WeightsError, WeightsFile
+from experiments.data import weights
+from experiments.data.weights import WeightsError, WeightsFile
+from experiments.run import pretrained
 
 CONTENT = b"pretend these are weights"
 FAKE = WeightsFile("fake_no_top.h5", hashlib.sha256(CONTENT).hexdigest(), "https://example.invalid/fake_no_top.h5",
@@ -69,13 +70,13 @@ def test_a_verified_file_keras_cannot_read_is_named_not_replaced(places):
     first, _, _ = places
     (first / FAKE.name).write_bytes(CONTENT)  # the published size and digest, but no HDF5 file
     with pytest.raises(WeightsError, match=rf"{first / FAKE.name}: Keras cannot read it as fake's weights .*delete it"):
-        models.with_imagenet_weights(tiny_base, "fake", pretrained=True)
-    assert models.with_imagenet_weights(tiny_base, "fake", pretrained=False).count_params() == 3  # random, when asked
+        pretrained.with_imagenet_weights(tiny_base, "fake", pretrained=True)
+    assert pretrained.with_imagenet_weights(tiny_base, "fake", pretrained=False).count_params() == 3  # random, when asked
 
 
 def test_a_size_the_architecture_refuses_is_not_called_a_bad_file():
     with pytest.raises(ValueError, match="32") as error:
-        models.pretrained_base("mobilenet_0.25", 16)
+        pretrained.pretrained_base("mobilenet_0.25", 16)
     assert not isinstance(error.value, WeightsError)
 
 

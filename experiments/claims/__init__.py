@@ -1,7 +1,10 @@
-"""The claim catalogue as data: every claim of the chapters, one module per section of the report.
+"""The claim catalogue as data: every claim of the chapters, one module per module of checks/.
 
-Checks name a claim with ``@pytest.mark.claim("<id>")``; the report reads the
-words, the source and the book's numbers from here. A claim that no check of
+Each module is the twin of one module of checks/ (claims/overfitting.py ↔
+checks/test_overfitting.py): its claims, and each claim's recipe (the
+TrainSpecs of its runs) and band statistics beside it. Checks name a claim with
+``@pytest.mark.claim("<id>")``; the report reads the words, the source and the
+book's numbers from here. A claim that no check of
 a run reached (a run of some modules, or one stopped early) is reported as
 "not checked in this run"; every claim has a check in checks/ (tests/test_catalogue.py).
 
@@ -16,14 +19,33 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
-from experiments.claims import architecture, geometry, overfitting, training, transfer, visualisation
-from experiments.claims.base import SECTIONS, SOURCES, UNTRAINED, Claim, Kind, KnownFailure, Row
+from experiments.claims import (
+    architecture,
+    evaluation,
+    generic_layers,
+    geometry,
+    overfitting,
+    pooling,
+    regularisation,
+    training,
+    transfer,
+    visualisation,
+)
+from experiments.claims.base import (
+    SECTIONS,
+    SOURCES,
+    UNTRAINED,
+    Claim,
+    Kind,
+    KnownFailure,
+    Row,
+)
 
 __all__ = ["CATALOGUE", "CLAIMS", "SECTIONS", "SOURCES", "UNTRAINED", "Claim", "Kind", "KnownFailure", "Row", "claim"]
 
 CATALOGUE: tuple[Claim, ...] = (
-    architecture.ENTRIES + geometry.ENTRIES + training.ENTRIES + overfitting.ENTRIES + transfer.ENTRIES
-    + visualisation.ENTRIES
+    architecture.ENTRIES + geometry.ENTRIES + training.ENTRIES + overfitting.ENTRIES + regularisation.ENTRIES
+    + evaluation.ENTRIES + pooling.ENTRIES + transfer.ENTRIES + generic_layers.ENTRIES + visualisation.ENTRIES
 )
 CLAIMS: Mapping[str, Claim] = MappingProxyType({c.id: c for c in CATALOGUE})
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping, Sequence
 
-from experiments.stats import Band
+from experiments.claims.bands import Band
 
 Kind = Literal["exact", "property", "stochastic"]
 
@@ -75,6 +75,9 @@ class Claim:
     control: str = ""
     no_control: str = ""
     known_failure: KnownFailure | None = None
+    # A stochastic claim's band statistics: its measured runs or values → {band id: one value per seed}. The same
+    # function is applied to the claim's runs and to its negative control's.
+    statistics: Callable[..., Mapping[str, Sequence[float]]] | None = None
 
     def __post_init__(self) -> None:
         unlabelled = [band_id for band_id, band in self.bands.items() if not band.label]
@@ -84,6 +87,8 @@ class Claim:
             raise ValueError(f"{self.id}: a stochastic claim names its negative control, or says why it has none")
         if self.control and not self.bands:
             raise ValueError(f"{self.id}: a control is judged by the claim's bands, and it has none")
+        if self.bands and self.statistics is None:
+            raise ValueError(f"{self.id}: bands are judged on statistics, and it names none")
         if set(self.at_book) - set(self.bands):
             raise ValueError(f"{self.id}: book values for {sorted(set(self.at_book) - set(self.bands))}, not bands")
 

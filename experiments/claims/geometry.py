@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from experiments.claims.base import Claim
 
-
 ENTRIES = (
     Claim(
         id="geom.valid",

@@ -1,15 +1,65 @@
-"""Section 6: what convnets learn — activations, sparsity, filter patterns, Grad-CAM, trained kernels."""
+"""Section 6: what convnets learn — activations, sparsity, filter patterns, Grad-CAM, trained kernels.
+
+Measured on the models trained in the earlier sections (the instruments are
+experiments/instruments/), and on a small convnet trained on items placed at
+known spots for Grad-CAM.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from experiments.claims.bands import Band
 from experiments.claims.base import UNTRAINED, Claim, KnownFailure
-from experiments.stats import Band
+from experiments.claims.recipe import TrainSpec
+
+SPARSITY_IMAGES = 200  # validation images the activations are measured on
+DECODER_IMAGES = 100  # images the pixel decoder is fitted on, and as many it is scored on
+CANVAS = 56  # side of the canvas an item of 28×28 is placed on: its box is a quarter of the canvas
+CANVAS_TEST_IMAGES = 500
+RANDOM_STARTS = 100  # random images a filter's ascended pattern must beat
+
+
+def canvas_spec(seed: int) -> TrainSpec:
+    """vis.gradcam's convnet: 5 epochs of Adam, batch 64, on 10,000 + 2,000 items placed on canvases."""
+    return TrainSpec(model="canvas_convnet", model_args={"size": CANVAS},
+                     data=f"fashion_mnist/book_split, 10,000 + 2,000 items on {CANVAS}px cluttered canvases",
+                     loss="sparse_categorical_crossentropy", epochs=5, batch_size=64, seed=seed)
+
+
+def distillation(picture: dict[int, list[float]], probe: dict[int, list[float]]) -> dict[str, list[float]]:
+    """Per seed, by the id of vis.activations' band for each: what the first layer keeps of the picture, what the
+    last loses, and what it gains about the class."""
+    return {"first_r2": [r2[0] for r2 in picture.values()], "r2_drop": [r2[-1] - r2[0] for r2 in picture.values()],
+            "probe_gain": [accuracy[-1] - accuracy[0] for accuracy in probe.values()]}
+
+
+def growth(blank: dict[int, list[float]]) -> dict[str, list[float]]:
+    """Per seed, by the id of vis.sparsity's band for each."""
+    return {"first_blank": [b[0] for b in blank.values()], "blank_growth": [b[-1] - b[0] for b in blank.values()]}
+
+
+def over_seeds(per_run: list[dict[str, list[float]]]) -> dict[str, list[float]]:
+    """Per-run ascent statistics {band id: [value]}, by the id of vis.filters' band for each, as one value per run."""
+    return {"excited_share": [value for run in per_run for value in run["excited_share"]],
+            "entropy_gain": [value for run in per_run for value in run["entropy_gain"]]}
+
+
+def inside_box(shares: list[float]) -> dict[str, list[float]]:
+    """Per seed, by the id of vis.gradcam's band: the share of the heatmap inside the object's box."""
+    return {"inside_box": list(shares)}
+
+
+def structure(trained: list[float], untrained_shares: list[float]) -> dict[str, list[float]]:
+    """Per seed, by the id of vis.trained_filters' band for each."""
+    return {"trained_share": trained, "share_gain": list(np.subtract(trained, untrained_shares))}
 
 
 ENTRIES = (
     Claim(
         id="vis.activations",
         kind="stochastic",
+        statistics=distillation,
         control=f"The same convnet {UNTRAINED}: information distillation is something training does.",
         statement=(
             "The first layer keeps almost all of the input's information; deeper activations grow "
@@ -36,6 +86,7 @@ ENTRIES = (
     Claim(
         id="vis.sparsity",
         kind="stochastic",
+        statistics=growth,
         control="The same trained convnet with the ReLUs of its conv layers taken away (the same weights, linear maps): no map is then ever exactly zero, so nothing is blank at any depth.",
         statement=(
             "The sparsity of activations grows with depth: in the first layer all filters respond "
@@ -58,6 +109,7 @@ ENTRIES = (
     Claim(
         id="vis.filters",
         kind="stochastic",
+        statistics=over_seeds,
         known_failure=KnownFailure(
             cause=(
                 "The book's recipe climbs only from where a filter already answers: every filter that responds to "
@@ -97,6 +149,7 @@ ENTRIES = (
     Claim(
         id="vis.gradcam",
         kind="stochastic",
+        statistics=inside_box,
         control="Heatmaps of uniform random noise in the place of Grad-CAM's: a map that knows nothing of the image puts a quarter of its mass in the box.",
         statement=(
             "Grad-CAM (class gradient, channel-averaged, times the last conv map) localises the "
@@ -115,6 +168,7 @@ ENTRIES = (
     Claim(
         id="vis.trained_filters",
         kind="stochastic",
+        statistics=structure,
         known_failure=KnownFailure(cause=(
             "Trained first-layer kernels are arranged more often than chance, but not as often as the band asks. "
             "Nine weights leave a shuffle test little room: only strong ramps, lines and checkerboards stand out, "

@@ -1,0 +1,37 @@
+"""A band: the interval, fixed before any run, that a stochastic claim's statistic must fall in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interval a statistic's mean must fall in; either end may be open.
+
+    ``label``: the statistic in words, as the report shows it; a check names a
+    band by its id in the claim, never by this. ``exact``: why the statistic
+    cannot vary by chance (empty: it can); such a band is judged on every
+    value, without an interval.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    label: str = ""
+    exact: str = ""
+
+    def __post_init__(self) -> None:
+        if self.low is None and self.high is None:
+            raise ValueError("a band needs at least one end")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"empty band: low {self.low} > high {self.high}")
+
+    def contains(self, value: float) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"≥ {self.low:g}"
+        if self.low is None:
+            return f"≤ {self.high:g}"
+        return f"[{self.low:g}, {self.high:g}]"

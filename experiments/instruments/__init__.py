@@ -1,0 +1,1 @@
+"""Measuring instruments the checks use on models: probes, filter patterns, Grad-CAM, extraction, scores, NumPy references."""
