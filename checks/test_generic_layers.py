@@ -18,7 +18,7 @@ from experiments.claims.generic_layers import (
     SIMILAR_TRAINING_IMAGES,
     TRANSFERRED,
 )
-from experiments.run.training import train, untrained
+from experiments.run.training import train
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,9 @@ def test_lower_layers_transfer_to_an_unlike_task(runs_by_target, unlike, bases, 
                                                  run_cache, evidence) -> None:
     runs = runs_by_target[unlike]
     failed = evidence.judge_bands(evidence.claim.statistics(runs["lowest block"], runs))
-    evidence.judge_control(evidence.claim.statistics(
-        [untrained(r, cats_grey_train_val, run_cache) for r in runs["lowest block"]], runs))
+    lowest = runs["lowest block"]  # against another seed of itself, in the place of the whole base and of none
+    evidence.judge_control(evidence.claim.statistics(evidence.claim.control.paired(lowest), {
+        "all blocks": lowest, "none (from scratch)": lowest}))
     for target, by_blocks in runs_by_target.items():
         for name, values in recipe.final_accuracies(by_blocks).items():
             evidence.measure(f"{target}, blocks transferred: {name}: validation accuracy (last 5 epochs), per seed",

@@ -21,13 +21,15 @@ def record_departures(evidence, profile, runs) -> None:
     if profile.departs("cats_size"):
         evidence.departure(f"Images resized to {profile.cats_size}×{profile.cats_size}, not {BOOK.cats_size}×"
                            f"{BOOK.cats_size}, so that a CPU trains an epoch in seconds ({mean_epoch_seconds(runs):.1f} "
-                           "s where these runs were trained); the model keeps its layers, with a smaller Flatten.")
+                           "s where these runs were trained); the model keeps its layers, with a smaller Flatten.",
+                           short=f"{profile.cats_size} px, not {BOOK.cats_size} px")
     if profile.departs("small_data_epochs"):
         evidence.departure(
             f"{profile.small_data_epochs} epochs, not {BOOK.small_data_epochs}: at {profile.cats_size} px the model "
             "learns more slowly and its validation loss turns far later than the book's (the epoch of its minimum is "
             f"measured above), so {BOOK.small_data_epochs} epochs would end before the rise the claim is about. The "
-            "bands were fixed before the first run and are unchanged."
+            "bands were fixed before the first run and are unchanged.",
+            short=f"{profile.small_data_epochs} epochs, not {BOOK.small_data_epochs}",
         )
     evidence.departure("Images are resized bilinearly; flow_from_directory's default was nearest-neighbour.")
 
@@ -53,7 +55,7 @@ def test_small_data_overfits(plain_runs, augmented_convnet_runs, profile, eviden
 @pytest.mark.claim("over.augmentation")
 def test_augmentation_and_dropout_stop_the_overfitting(plain_runs, augmented_convnet_runs, profile, evidence) -> None:
     failed = evidence.judge_bands(evidence.claim.statistics(plain_runs, augmented_convnet_runs))
-    evidence.judge_control(evidence.claim.statistics(plain_runs, plain_runs))
+    evidence.judge_control(evidence.claim.statistics(plain_runs, evidence.claim.control.paired(plain_runs)))
     evidence.measure("augmented: validation accuracy (last 5 epochs), per seed",
                      np.round([last_epochs_mean(r.history) for r in augmented_convnet_runs], 3),
                      evidence.claim.numbers["val_accuracy"])

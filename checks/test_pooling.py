@@ -12,7 +12,7 @@ from experiments.claims import pooling as recipe
 from experiments.claims.pooling import TRAINING_IMAGES, final
 from experiments.data.arrays import Arrays
 from experiments.run import models
-from experiments.run.training import train, untrained
+from experiments.run.training import train
 
 
 @pytest.fixture(scope="module")
@@ -41,28 +41,23 @@ def record_setting(evidence, runs_by_variant) -> None:
                     "DLwP1 5.1's convnet with each way of downsampling, first seed; training solid, validation dashed.")
 
 
-@pytest.fixture(scope="module")
-def untrained_max_pooling(downsampling_runs, downsampling_arrays, run_cache) -> list:
-    """The negative control of both claims: the max-pooling convnets as training received them."""
-    return [untrained(run, downsampling_arrays, run_cache) for run in downsampling_runs["max"]]
-
-
 @pytest.mark.slow
 @pytest.mark.claim("pool.max_vs_alternatives")
-def test_max_pooling_beats_the_alternatives(downsampling_runs, untrained_max_pooling, evidence) -> None:
-    alternatives = downsampling_runs["average"], downsampling_runs["strides"]
-    failed = evidence.judge_bands(evidence.claim.statistics(downsampling_runs["max"], *alternatives))
-    evidence.judge_control(evidence.claim.statistics(untrained_max_pooling, *alternatives))
+def test_max_pooling_beats_the_alternatives(downsampling_runs, evidence) -> None:
+    max_pooled, alternatives = downsampling_runs["max"], (downsampling_runs["average"], downsampling_runs["strides"])
+    failed = evidence.judge_bands(evidence.claim.statistics(max_pooled, *alternatives))
+    other_seed = evidence.claim.control.paired(max_pooled)
+    evidence.judge_control(evidence.claim.statistics(max_pooled, other_seed, other_seed))
     record_setting(evidence, {v: downsampling_runs[v] for v in ("max", "average", "strides")})
     assert not failed, evidence.failure(failed)
 
 
 @pytest.mark.slow
 @pytest.mark.claim("pool.no_pool_is_worse")
-def test_no_pooling_is_worse(downsampling_runs, untrained_max_pooling, evidence) -> None:
+def test_no_pooling_is_worse(downsampling_runs, evidence) -> None:
     pooled, unpooled = downsampling_runs["max"], downsampling_runs["none"]
     failed = evidence.judge_bands(evidence.claim.statistics(pooled, unpooled))
-    evidence.judge_control(evidence.claim.statistics(untrained_max_pooling, unpooled))
+    evidence.judge_control(evidence.claim.statistics(pooled, evidence.claim.control.paired(pooled)))
     for variant, runs in (("max pooling", pooled), ("no pooling", unpooled)):
         dense = runs[0].model().layers[-2]
         evidence.measure(f"parameters of the Dense(64) after the conv base, {variant}", dense.count_params())

@@ -58,7 +58,8 @@ def compare_with_original(variant_runs, variants: list[str], evidence, book_epoc
 def test_network_size_sets_when_overfitting_starts(variant_runs, evidence) -> None:
     original, smaller, bigger = (variant_runs[v] for v in (ORIGINAL, SMALLER, BIGGER))
     failed = evidence.judge_bands(evidence.claim.statistics(original, smaller, bigger))
-    evidence.judge_control(evidence.claim.statistics(original, original, original))
+    other_seed = evidence.claim.control.paired(original)
+    evidence.judge_control(evidence.claim.statistics(original, other_seed, evidence.claim.control.paired(other_seed)))
     book = evidence.claim.numbers["min_val_loss_epoch"]
     compare_with_original(variant_runs, [SMALLER, BIGGER], evidence,
                           book_epochs={ORIGINAL: book["16-16"], SMALLER: book["4-4"], BIGGER: book["512-512"]})
@@ -72,7 +73,8 @@ def test_network_size_sets_when_overfitting_starts(variant_runs, evidence) -> No
 ])
 def test_regularisation_lowers_final_validation_loss(variant, book_key, variant_runs, evidence) -> None:
     failed = evidence.judge_bands(evidence.claim.statistics(variant_runs[ORIGINAL], variant_runs[variant]))
-    evidence.judge_control(evidence.claim.statistics(variant_runs[ORIGINAL], variant_runs[ORIGINAL]))
+    evidence.judge_control(evidence.claim.statistics(variant_runs[ORIGINAL],
+                                                     evidence.claim.control.paired(variant_runs[ORIGINAL])))
     evidence.note("The validation loss includes the L2 penalty, as Keras reports it and as the book's curves show it."
                   if book_key == "l2" else
                   "Dropout acts only in training: the validation loss is that of the whole network.")

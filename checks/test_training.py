@@ -88,7 +88,8 @@ def test_training_spreads_first_kernels(hg_runs, evidence) -> None:
     book = evidence.claim.numbers
     kernels = [(first_kernel(run, "initial"), first_kernel(run)) for run in hg_runs]
     failed = evidence.judge_bands(evidence.claim.statistics(kernels))
-    evidence.judge_control(evidence.claim.statistics([(initial, initial) for initial, _ in kernels]))
+    initials = [initial for initial, _ in kernels]
+    evidence.judge_control(evidence.claim.statistics(list(zip(initials, evidence.claim.control.paired(initials)))))
     for run, (untrained_kernel, trained_kernel) in zip(hg_runs, kernels):
         evidence.measure(f"seed {run.spec.seed}: untrained mean, std", [untrained_kernel.mean(), untrained_kernel.std()],
                          [book["untrained_mean"], book["untrained_std"]])
@@ -158,7 +159,8 @@ def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, eviden
     if profile.departs("mnist_images", "mnist_epochs"):
         evidence.departure(f"{len(mnist_arrays.y_train):,} training and {len(mnist_arrays.y_val):,} test images, "
                            f"{profile.mnist_epochs} epochs ({profile.name} profile), not all 60,000 and 10,000 and "
-                           f"{BOOK.mnist_epochs}.")
+                           f"{BOOK.mnist_epochs}.",
+                           short=f"{len(mnist_arrays.y_train):,} images, {profile.mnist_epochs} epochs")
     found = evidence.claim.statistics([r.history["val_accuracy"][-1] for r in runs])
     judgement = evidence.judge_band("test_accuracy", found["test_accuracy"],
                                     headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))

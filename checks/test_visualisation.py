@@ -78,6 +78,8 @@ def test_sparsity_grows_with_depth(augmented_convnet_runs, plain_runs, cats_vs_d
                                            run_cache)
     fashion_blank, fashion_zeros = sparsity_by_layer(hg_runs, fashion_book_split.x_val[:SPARSITY_IMAGES], evidence,
                                                      "Fashion-MNIST CNN, ", run_cache)
+    (without_training,) = evidence.claim.alongside
+    evidence.judge_alongside(without_training, evidence.claim.statistics(untrained_blank))
     evidence.figure("Blank channels by depth: the plain convnet and the second one untrained (reported, not judged)",
                     figures.per_layer_curves({"plain convnet": plain_blank, "second convnet, untrained": untrained_blank}),
                     f"{SPARSITY_IMAGES} validation images, conv layers after ReLU.")
@@ -95,7 +97,8 @@ def test_trained_kernels_have_structure(hg_runs, evidence) -> None:
     shares = {state: [float(np.mean(probes.arranged(probes.first_kernels(run.model(weights))))) for run in hg_runs]
               for state, weights in (("trained", "final"), ("untrained", "initial"))}
     failed = evidence.judge_bands(evidence.claim.statistics(shares["trained"], shares["untrained"]))
-    evidence.judge_control(evidence.claim.statistics(shares["untrained"], shares["untrained"]))
+    evidence.judge_control(evidence.claim.statistics(evidence.claim.control.paired(shares["untrained"]),
+                                                     shares["untrained"]))
     evidence.measure("share of untrained kernels with a spatial arrangement, per seed (10% expected by chance)",
                      shares["untrained"])
     first = hg_runs[0]

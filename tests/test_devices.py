@@ -153,3 +153,19 @@ def test_a_gpu_that_trains_on_bad_labels_is_measured_not_an_error(monkeypatch):
     assert framework_answer(gpu, None, None) == ("trained", "loss nan")
     outcome, detail = framework_answer(head(), np.zeros((8, 2), "float32"), np.arange(8) % 5)  # this CPU refuses
     assert outcome == "refused" and label_error(2).fullmatch(detail), detail
+
+
+@pytest.mark.parametrize("device, outcome, detail, documented", [
+    ("CPU", "refused", "indices[3] = 4 is not in [0, 2)", True),
+    ("CPU", "refused", "Received a label value of 4 which is outside the valid range of [0, 2)", True),
+    ("CPU", "trained", "loss 0.6931", False),  # a CPU that lets the labels through: the check fails
+    ("GPU", "trained", "loss nan", True),
+    ("GPU", "trained", "loss 1.609", True),
+    ("GPU", "refused", "indices[3] = 4 is not in [0, 2)", False),  # a GPU kernel that now checks: said, not hidden
+    ("GPU", "trained", "", False),
+])
+def test_the_frameworks_answer_to_labels_out_of_range_is_checked_on_every_device(device, outcome, detail, documented):
+    """trans.label_range asserts what Keras does on the device it runs on; a GPU's answer is faked here."""
+    from experiments.run.labels import answers_as_documented
+
+    assert answers_as_documented(device, outcome, detail, 2) is documented

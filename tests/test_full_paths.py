@@ -6,7 +6,11 @@ full profile's code paths at toy sizes (the tiny profile: an epoch or a few on a
 images), on stand-ins for their downloads served from 127.0.0.1
 (tests/stand_ins.py). What is asserted is that each check reaches a verdict:
 with random weights and a few epochs, which verdict says nothing about a claim,
-but an error or a skip would mean that a GPU runner's first night fails there.
+but an error or a skip would mean that a GPU runner's first night fails there
+— save one: a statistic that came out the same on every seed, which toy data
+of a few images give readily (an accuracy of 1 on both seeds) and which the
+harness makes an error of its check (experiments/judge/stats.py). Such a check
+has run its whole path, measured and judged.
 So that no check is left unable to fail (a model that training left where it
 started ties exactly with its negative control, and the harness makes that an
 error), the stand-in photographs differ by class in grey as well as in colour,
@@ -57,7 +61,7 @@ def test_every_full_profile_path_reaches_a_verdict(mirror, tmp_path):
     tests = {test["test"]: test for claim in results["claims"] for test in claim["tests"]}
     assert SMOKE_SKIPS <= tests.keys(), (sorted(tests), ran.stdout[-3000:])
     stopped = {name: f"{test['verdict']}: {test['message'][:300]}" for name, test in tests.items()
-               if test["verdict"] in {"error", "skipped"}}
+               if test["verdict"] in {"error", "skipped"} and "stats.IdenticalSeeds" not in test["message"]}
     assert not stopped, json.dumps(stopped, indent=1) + ran.stdout[-3000:] + ran.stderr[-2000:]
     assert results["run"]["profile"] == "tiny" and not results["run"]["incomplete"]
     assert ran.returncode in {0, 1}, ran.stdout[-3000:] + ran.stderr[-2000:]  # 1: a claim is not reproduced here

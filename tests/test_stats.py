@@ -40,8 +40,6 @@ def test_the_mean_is_judged_with_the_spread_reported():
     ([0.90, 0.92, 0.94], Band(0.91, 0.935), "inconclusive"),  # one seed below the band, the mean inside: a tie
     ([0.80, 0.85, 0.95], Band(0.91, 0.935), "inconclusive"),  # the mean below, but the seeds spread over the edge
     ([0.80, 0.81, 0.82], Band(0.91, 0.935), "fails"),
-    ([0.5, 0.5, 0.5], Band(low=0.4), "holds"),  # no spread: judged exactly
-    ([0.3, 0.3, 0.3], Band(low=0.4), "fails"),
     ([0.5], Band(low=0.4), "inconclusive"),  # one seed of a statistic that varies: no spread to bound it by
 ])
 def test_holds_fails_or_inconclusive(per_seed, band, outcome):
@@ -129,3 +127,48 @@ def test_rewording_or_reordering_the_bands_changes_no_verdict():
         changed.judge_bands(values)
         outcomes = {m["band_id"]: m["outcome"] for m in original.measured}
         assert {m["band_id"]: m["outcome"] for m in changed.measured} == outcomes, the_claim.id
+
+
+def test_identical_seeds_of_a_varying_statistic_are_an_error_unless_the_band_or_control_says_why():
+    from experiments.judge.stats import IdenticalSeeds
+
+    with pytest.raises(IdenticalSeeds, match="0.5 on every one of 3 seeds"):
+        judge("s", [0.5, 0.5, 0.5], Band(low=0.4))
+    assert judge("s", [0.5, 0.5, 0.5], Band(low=0.4), constant="nothing varies without the cause").outcome == "holds"
+    assert judge("s", [0.3, 0.3, 0.3], Band(low=0.4, exact="a bound by arithmetic")).outcome == "fails"
+
+
+@pytest.mark.parametrize("broken", [float("nan"), float("inf"), -float("inf")])
+def test_a_value_that_is_not_a_number_is_an_error_naming_its_seed(broken):
+    from experiments.judge.stats import Unjudgeable
+
+    with pytest.raises(Unjudgeable, match=rf"not a number on seed 1: {broken}"):
+        judge("val accuracy", [0.9, broken, 0.91], Band(0.9, 0.95))
+
+
+def test_one_value_from_many_repetitions_is_judged_by_its_bootstrap():
+    from experiments.judge.stats import judge_resampled
+
+    rng = __import__("numpy").random.default_rng(0)
+    tight = judge_resampled("ratio", 0.3, rng.normal(0.3, 0.05, 2_000), Band(high=0.8), "10 reshuffles")
+    assert tight.outcome == "holds" and "bootstrap percentile interval" in tight.explain()
+    low, high = tight.interval
+    assert 0.2 < low < 0.3 < high < 0.4
+    wide = judge_resampled("ratio", 0.7, rng.normal(0.7, 0.3, 2_000), Band(high=0.8), "10 reshuffles")
+    assert wide.outcome == "inconclusive" and wide.seeds_to_settle is None
+    assert judge_resampled("ratio", 1.5, rng.normal(1.5, 0.1, 2_000), Band(high=0.8), "10 reshuffles").fails
+    with pytest.raises(ValueError, match="too few"):
+        judge_resampled("ratio", 0.3, [0.3] * 10, Band(high=0.8), "10 reshuffles")
+
+
+def test_the_kfold_ratio_varies_with_the_reshuffles():
+    """over.kfold's one ratio is judged with a bootstrap interval over its reshuffles, not as exact."""
+    from experiments.claims import claim
+    from experiments.judge.stats import Resampled
+
+    kfold = claim("over.kfold")
+    assert not kfold.bands["spread_ratio"].exact
+    rng = __import__("numpy").random.default_rng(1)
+    folds = rng.normal(2.4, 0.3, (10, 4))
+    (found,) = kfold.statistics(folds.mean(axis=1), folds[:, 0]).values()
+    assert isinstance(found, Resampled) and len(set(found.resampled)) > 100

@@ -16,8 +16,8 @@ parameters)`` and the total.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from experiments.claims import (
     architecture,

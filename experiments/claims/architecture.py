@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from experiments.claims.base import Claim, KnownFailure, Row
+from experiments.claims.base import Claim, Row
+from experiments.claims.controls import KnownFailure
 
 VGG16_BLOCKS_150: tuple[Row, ...] = (
     ("Conv2D", (150, 150, 64), 1_792),
@@ -222,6 +223,7 @@ ENTRIES = (
                 "fine-tuning split is what fine_tune_at=99 gives today (checked beside it): the layer Keras 2 had "
                 "stood before index 100, so fine_tune_at=100 now also freezes block_11_expand_BN."
             ),
+            rows=("layers in the base", "fine_tune_at=100: trainable, non-trainable"),
             tests=("test_mobilenet_v2_layer_count", "test_mobilenet_v2_fine_tune_split[tutorial-100]"),
         ),
         statement=(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from experiments.claims.bands import Band
+from experiments.claims.controls import Alongside, Control, KnownFailure
 
 Kind = Literal["exact", "property", "stochastic"]
 
@@ -42,22 +44,6 @@ Row = tuple[str, tuple[int, ...], int]  # (layer class, output shape, parameters
 
 
 @dataclass(frozen=True)
-class KnownFailure:
-    """A part of a claim that does not reproduce, and why: the plugin turns it into a strict xfail.
-
-    The cause is one explanation in words, without measured numbers: the report
-    prints today's numbers beside it.
-    """
-
-    cause: str
-    profiles: tuple[str, ...] = ("smoke", "full")  # where it does not reproduce
-    tests: tuple[str, ...] = ()  # the checks (pytest item names) it concerns; none named: every check of the claim
-
-    def applies_to(self, profile: str, item_name: str) -> bool:
-        return profile in self.profiles and (not self.tests or item_name in self.tests)
-
-
-@dataclass(frozen=True)
 class Claim:
     id: str
     kind: Kind
@@ -70,10 +56,11 @@ class Claim:
     # band id → the book's value of that band's statistic, worked out from ``numbers`` (where the book prints
     # what it takes): the report shows it on the statistic's row.
     at_book: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
-    # A stochastic claim's negative control: the runs or setting on which the claim must not hold, judged
-    # by the same statistics and bands (evidence.judge_control); or, where none is possible, why.
-    control: str = ""
+    # A stochastic claim's negative control (experiments/claims/controls.py), judged by the same statistics and
+    # bands (evidence.judge_control); or, where none is possible, why. And what is judged alongside.
+    control: Control | None = None
     no_control: str = ""
+    alongside: tuple[Alongside, ...] = ()
     known_failure: KnownFailure | None = None
     # A stochastic claim's band statistics: its measured runs or values → {band id: one value per seed}. The same
     # function is applied to the claim's runs and to its negative control's.
@@ -87,6 +74,11 @@ class Claim:
             raise ValueError(f"{self.id}: a stochastic claim names its negative control, or says why it has none")
         if self.control and not self.bands:
             raise ValueError(f"{self.id}: a control is judged by the claim's bands, and it has none")
+        if self.control and set((self.control.principal, *self.control.judged)) - set(self.bands):
+            raise ValueError(f"{self.id}: its control names bands it does not have")
+        known = self.known_failure
+        if known is not None and set(known.bands) - set(self.bands):
+            raise ValueError(f"{self.id}: its known failure names bands it does not have")
         if self.bands and self.statistics is None:
             raise ValueError(f"{self.id}: bands are judged on statistics, and it names none")
         if set(self.at_book) - set(self.bands):

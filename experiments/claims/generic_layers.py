@@ -19,7 +19,8 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from experiments.claims.bands import Band
-from experiments.claims.base import UNTRAINED, Claim
+from experiments.claims.base import Claim
+from experiments.claims.controls import Control
 from experiments.claims.curves import last_epochs_mean
 from experiments.claims.recipe import TrainSpec
 from experiments.data.arrays import Arrays
@@ -84,7 +85,9 @@ ENTRIES = (
         id="trans.generic_lower_layers",
         kind="stochastic",
         statistics=lowest_against_the_others,
-        control=f"The model with the lowest block transferred, {UNTRAINED}, in the place of the trained one: it must lose to both.",
+        control=Control("A/A", "Each seed's model with the lowest block transferred against the next seed's, in the "
+                        "place of the models with all blocks and with none: what a change of seed alone gains.",
+                        principal="lowest_over_all", short="between two seeds of one model"),
         statement=(
             "Lower layers hold generic features (edges, colours, textures), upper layers "
             "task-specific ones: on a new task that differs a lot, reuse only the lower layers."

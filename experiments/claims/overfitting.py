@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from experiments.claims.bands import Band
 from experiments.claims.base import Claim
+from experiments.claims.controls import Control
 from experiments.claims.curves import final_gap, last_epochs_mean
 from experiments.claims.recipe import TrainSpec
 
@@ -62,7 +63,9 @@ SMALL_DATA = Claim(
     id="over.small_data",
     kind="stochastic",
     statistics=overfitting_statistics,
-    control="The second model of the section, with augmentation and Dropout(0.5), which the book shows does not overfit.",
+    control=Control("cause removed", "The same convnet with augmentation and Dropout(0.5), the section's second model: "
+                    "what lets it memorise 2,000 images taken away, it must not overfit.", principal="gap",
+                    short="with augmentation and dropout"),
     statement=(
         "A convnet trained from scratch on 2,000 images overfits: training accuracy climbs to "
         "~100% while validation accuracy stalls; validation loss bottoms out after ~5 epochs "
@@ -92,7 +95,9 @@ ENTRIES = (
         id="over.augmentation",
         kind="stochastic",
         statistics=cure_statistics,
-        control="The plain convnet in the place of the augmented one: with neither augmentation nor dropout every difference is that of a run with itself.",
+        control=Control("A/A", "Each seed's plain convnet against the plain convnet of the next seed, in the place of "
+                        "the augmented one: what a change of seed alone cuts.", principal="gap_cut",
+                        short="between two plain seeds"),
         statement=(
             "Random rotation/shift/shear/zoom/flip plus Dropout(0.5) stop the overfitting: "
             "training and validation curves stay close, and validation accuracy rises."

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.claims.bands import Band
-from experiments.claims.base import UNTRAINED, Claim, KnownFailure
+from experiments.claims.base import Claim
+from experiments.claims.controls import Control, KnownFailure
 from experiments.claims.curves import final_gap
 from experiments.claims.recipe import TrainSpec
 
@@ -46,7 +47,9 @@ ENTRIES = (
         id="pool.max_vs_alternatives",
         kind="stochastic",
         statistics=margins,
-        control=f"The max-pooling convnet {UNTRAINED}, in the place of the trained one: it must lose to every alternative.",
+        control=Control("A/A", "Each seed's max-pooling convnet against the next seed's, in the place of the average "
+                        "and the strided one: what a change of seed alone gains.", principal="over_average",
+                        short="between two max-pooling seeds"),
         statement=(
             "Max pooling works better for downsampling than average pooling or strided convolution."
         ),
@@ -71,8 +74,10 @@ ENTRIES = (
             "but its classifier on the full 22×22 maps (about two million parameters) also scores higher on "
             "validation after 5 epochs. The book argues from the receptive field and never trains this model; on "
             "28×28 Fashion-MNIST items the unpooled features are not less useful within 5 epochs."
-        )),
-        control=f"The max-pooling convnet {UNTRAINED}, in the place of the trained one: it must lose to the unpooled one.",
+        ), bands=("accuracy_gain",)),
+        control=Control("A/A", "Each seed's max-pooling convnet against the next seed's, in the place of the unpooled "
+                        "one: what a change of seed alone gains.", principal="gap_growth",
+                        short="between two max-pooling seeds"),
         statement=(
             "The convnet without pooling learns less useful features and overfits (too many "
             "weights after it)."

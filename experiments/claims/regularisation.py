@@ -20,6 +20,7 @@ from sklearn.model_selection import train_test_split
 
 from experiments.claims.bands import Band
 from experiments.claims.base import Claim
+from experiments.claims.controls import Control
 from experiments.claims.recipe import TrainSpec
 from experiments.data.arrays import Arrays
 
@@ -84,7 +85,9 @@ ENTRIES = (
         id="over.network_size",
         kind="stochastic",
         statistics=size_statistics,
-        control="The original 16-16 network in the place of the smaller and of the bigger one: with no change of size nothing turns earlier or later.",
+        control=Control("A/A", "The original 16-16 network of the next seed in the place of the smaller one, and of "
+                        "the seed after it in the place of the bigger one: what a change of seed alone moves.",
+                        principal="smaller_turns_later", short="between seeds of one size"),
         statement="A smaller network starts overfitting later, a bigger one sooner and worse.",
         source="DLwP1 4.4 [O][P]",
         book="IMDB: min val loss at epoch 3 (16-16), 6 (4-4), 2 (512-512)",
@@ -106,7 +109,8 @@ ENTRIES = (
         id="over.l2",
         kind="stochastic",
         statistics=loss_cut,
-        control="The unregularised network in the place of the L2 one: without the penalty there is no cut.",
+        control=Control("A/A", "The unregularised network of the next seed in the place of the L2 one: what a change "
+                        "of seed alone cuts.", principal="loss_cut", short="between two unregularised seeds"),
         statement="L2 weight regularisation makes the model much more resistant to overfitting.",
         source="DLwP1 4.4 [O]",
         book="final val loss 0.42 (L2 0.001) vs 0.77",
@@ -119,7 +123,8 @@ ENTRIES = (
         id="over.dropout",
         kind="stochastic",
         statistics=loss_cut,
-        control="The network without dropout in the place of the one with it: without dropout there is no cut.",
+        control=Control("A/A", "The network without dropout of the next seed in the place of the one with it: what a "
+                        "change of seed alone cuts.", principal="loss_cut", short="between two unregularised seeds"),
         statement="Dropout is a clear improvement over the unregularised network.",
         source="DLwP1 4.4 [O]",
         book="final val loss 0.54 vs 0.77",

@@ -14,6 +14,7 @@ import numpy as np
 
 from experiments.claims.bands import Band
 from experiments.claims.base import UNTRAINED, Claim
+from experiments.claims.controls import Control
 from experiments.claims.recipe import TrainSpec
 
 
@@ -72,7 +73,9 @@ ENTRIES = (
         id="train.hg.fashion_accuracy",
         kind="stochastic",
         statistics=accuracy_statistics,
-        control=f"Each seed's model {UNTRAINED}: it has learnt nothing, so it scores near chance (one class in ten).",
+        control=Control("chance floor", f"Each seed's model {UNTRAINED}: it has learnt nothing, so it scores near "
+                        "chance (one class in ten).", principal="val_accuracy", short="untrained",
+                        judged=("val_accuracy", "test_accuracy")),
         statement=(
             "The Fashion-MNIST CNN (48,000/12,000 split, Adam, batch 32, EarlyStopping(patience=2, "
             "restore_best_weights) + ModelCheckpoint, ≤20 epochs) reaches ~92% validation "
@@ -107,7 +110,9 @@ ENTRIES = (
         id="train.hg.weights_spread",
         kind="stochastic",
         statistics=spread_statistics,
-        control=f"Each seed's model {UNTRAINED}, in the place of the trained one: weights that training never moved are not spread.",
+        control=Control("A/A", f"Each seed's first kernels {UNTRAINED} against another seed's, in the place of the "
+                        "trained ones: a change of seed alone does not spread the weights.", principal="spread_ratio",
+                        short="between two untrained seeds", judged=("spread_ratio", "trained_std")),
         statement=(
             "Training spreads the first conv layer's weights: untrained ≈ Glorot-uniform (mean ≈ 0, "
             "std ≈ 0.083–0.085), trained std ≈ 0.23–0.27."
@@ -148,7 +153,8 @@ ENTRIES = (
         id="train.dlwp1.mnist",
         kind="stochastic",
         statistics=mnist_statistics,
-        control=f"Each seed's model {UNTRAINED}: it has learnt nothing, so it scores near chance (one digit in ten).",
+        control=Control("chance floor", f"Each seed's model {UNTRAINED}: it has learnt nothing, so it scores near "
+                        "chance (one digit in ten).", principal="test_accuracy", short="untrained"),
         statement="The MNIST convnet, RMSprop, 5 epochs, batch 64, reaches ≈99.1% test accuracy.",
         source="DLwP1 5.1 [O][P]",
         book="printed 0.9913; prose 99.3%",

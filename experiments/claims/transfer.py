@@ -14,7 +14,8 @@ import numpy as np
 
 from experiments.claims import overfitting
 from experiments.claims.bands import Band
-from experiments.claims.base import Claim, KnownFailure
+from experiments.claims.base import Claim
+from experiments.claims.controls import Control, KnownFailure
 from experiments.claims.curves import crossing_share, final_gap, last_epochs_mean
 from experiments.claims.recipe import TrainSpec
 
@@ -107,7 +108,10 @@ ENTRIES = (
         id="trans.feature_extraction",
         kind="stochastic",
         statistics=extraction_statistics,
-        control="The same base with random weights in the place of ImageNet's: what the extraction gains must come from the pretrained weights.",
+        control=Control("cause removed", "The same base with random weights in the place of ImageNet's: what the "
+                        "extraction gains over training from scratch must come from the pretrained weights.",
+                        principal="over_scratch", short="with random weights",
+                        judged=("over_scratch", "gap", "crossing_share")),
         statement=(
             "Features from a pretrained conv base + a small dense classifier beat training from "
             "scratch by far on the small dataset, but overfit almost from the start."
@@ -156,9 +160,12 @@ ENTRIES = (
                 "MobileNet (alpha 0.25, a sixtieth of VGG16's parameters, at 96 px) for VGG16 at 150 px. The full "
                 "profile judges the claim with VGG16 and 100 epochs, without this mark."
             ),
+            bands=("accuracy_gain",),
             profiles=("smoke",),
         ),
-        control="Fast feature extraction in the place of the augmented end-to-end model: without augmentation every difference is that of a run with itself.",
+        control=Control("A/A", "Each seed's fast feature extraction against the next seed's, in the place of the "
+                        "augmented end-to-end model: what a change of seed alone cuts.", principal="gap_cut",
+                        short="between two seeds of fast extraction"),
         statement=(
             "End-to-end feature extraction with augmentation overfits far less and scores higher."
         ),
@@ -180,7 +187,9 @@ ENTRIES = (
         id="trans.fine_tuning",
         kind="stochastic",
         statistics=gain,
-        control="The frozen stage before any training (the pretrained base under a head of random weights) in the place of the fine-tuned model: it scores near chance.",
+        control=Control("A/A", "Each seed's frozen stage (the augmented extraction) against the next seed's, in the "
+                        "place of the fine-tuned model: what a change of seed alone gains.", principal="gain",
+                        short="between two seeds of the frozen stage"),
         statement=(
             "Unfreezing the top block (block5) after the head is trained, with a low learning "
             "rate, adds ~1%."
@@ -200,7 +209,9 @@ ENTRIES = (
         id="trans.tft",
         kind="stochastic",
         statistics=tutorial_statistics,
-        control="The frozen stage as training received it (the pretrained base under a head of random weights) in the place of both stages: it scores near chance and gains nothing.",
+        control=Control("A/A", "Each seed's frozen stage against the next seed's, in the place of the fine-tuned "
+                        "stage: what a change of seed alone gains.", principal="gain",
+                        short="between two seeds of the frozen stage", judged=("gain",)),
         statement=(
             "MobileNetV2 feature extraction on cats_vs_dogs reaches ≈96–97% validation accuracy, "
             "fine-tuning from layer 100 ≈98%."

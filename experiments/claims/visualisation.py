@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.claims.bands import Band
-from experiments.claims.base import UNTRAINED, Claim, KnownFailure
+from experiments.claims.base import UNTRAINED, Claim
+from experiments.claims.controls import Alongside, Control, KnownFailure
 from experiments.claims.recipe import TrainSpec
 
 SPARSITY_IMAGES = 200  # validation images the activations are measured on
@@ -60,7 +61,8 @@ ENTRIES = (
         id="vis.activations",
         kind="stochastic",
         statistics=distillation,
-        control=f"The same convnet {UNTRAINED}: information distillation is something training does.",
+        control=Control("cause removed", f"The same convnet {UNTRAINED}: information distillation is something "
+                        "training does.", principal="probe_gain", short="without training"),
         statement=(
             "The first layer keeps almost all of the input's information; deeper activations grow "
             "more abstract and carry less about the picture and more about the class "
@@ -87,7 +89,12 @@ ENTRIES = (
         id="vis.sparsity",
         kind="stochastic",
         statistics=growth,
-        control="The same trained convnet with the ReLUs of its conv layers taken away (the same weights, linear maps): no map is then ever exactly zero, so nothing is blank at any depth.",
+        control=Control("cause removed", "The same trained convnet with the ReLUs of its conv layers taken away (the "
+                        "same weights, linear maps): no map is then ever exactly zero, so nothing is blank at any "
+                        "depth.", principal="blank_growth", short="without ReLUs", judged=("blank_growth",),
+                        constant="a linear map is exactly zero nowhere, so no channel is blank on any seed"),
+        alongside=(Alongside(f"The same convnet {UNTRAINED}: whether sparsity with depth is something training does.",
+                             short="without training"),),
         statement=(
             "The sparsity of activations grows with depth: in the first layer all filters respond "
             "to the input, in deeper layers more and more filters are blank."
@@ -119,9 +126,12 @@ ENTRIES = (
                 "and at the book's 150 px alike, not \"each\". The other half of the claim holds at both sizes: over "
                 "the filters the ascent moved, the last layer's patterns are richer in frequencies."
             ),
+            bands=("excited_share",),
             tests=("test_gradient_ascent_finds_patterns",),
         ),
-        control="The random starts themselves in the place of the ascended patterns: without the ascent no filter is excited beyond its random starts.",
+        control=Control("cause removed", "The random starts themselves in the place of the ascended patterns: without "
+                        "the ascent no filter is excited beyond its random starts.", principal="excited_share",
+                        short="without the ascent"),
         statement=(
             "Gradient ascent on the input (40 steps, step 1, L2-normalised gradient) finds a "
             "pattern each filter responds to strongly; first-layer filters encode simple edges "
@@ -150,7 +160,9 @@ ENTRIES = (
         id="vis.gradcam",
         kind="stochastic",
         statistics=inside_box,
-        control="Heatmaps of uniform random noise in the place of Grad-CAM's: a map that knows nothing of the image puts a quarter of its mass in the box.",
+        control=Control("cause removed", "Heatmaps of uniform random noise in the place of Grad-CAM's: a map that "
+                        "knows nothing of the image puts a quarter of its mass in the box.", principal="inside_box",
+                        short="with random heatmaps"),
         statement=(
             "Grad-CAM (class gradient, channel-averaged, times the last conv map) localises the "
             "evidence for the predicted class in the image."
@@ -174,8 +186,10 @@ ENTRIES = (
             "Nine weights leave a shuffle test little room: only strong ramps, lines and checkerboards stand out, "
             "and most trained 3×3 kernels are weak mixtures. What separates HG 8-3's two pictures at a glance is "
             "the weights' size on a fixed colour scale, which train.hg.weights_spread verifies."
-        )),
-        control="The first-layer kernels as training received them (their initial weights), in the place of the trained ones: random weights are arranged only by chance.",
+        ), bands=("trained_share",)),
+        control=Control("A/A", f"Each seed's first-layer kernels {UNTRAINED} against another seed's, in the place of "
+                        "the trained ones: random weights are arranged only by chance, whatever the seed.",
+                        principal="share_gain", short="between two untrained seeds"),
         statement=(
             "Trained first-layer kernels show structure (edge-like, signed patterns); untrained "
             "ones look flat."

@@ -50,6 +50,7 @@ class Collector:
         self.weakenings: list[dict[str, str]] = []
         self.stopped_by: str | None = None  # what interrupted the run, if anything did
         self.data: dict[str, dict[str, Any]] = {}  # each data set's copy, as the checks' processes loaded it
+        self.runs: dict[str, dict[str, Any]] = {}  # each training run's key → its name and final weights' digest
         self.workers: dict[str, Any] = {}  # worker (or "main") → the GPU it was pinned to
         self.determinism: dict[str, Any] = {}  # the determinism settings the checks' processes read back
 
@@ -69,15 +70,17 @@ class Collector:
 
     def _merge(self, record: dict[str, Any]) -> None:
         self.data.update(record.get("data", {}))
+        self.runs.update(record.get("runs", {}))
         self.determinism.update(record.get("determinism", {}))
         if record.get("device"):
             self.workers[record["device"].get("worker") or "main"] = record["device"].get("gpu")
         test = self.tests.setdefault(record["test"], {
             "claim": record["claim"], "test": record["test"], "verdict": None, "message": "",
-            "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [],
+            "duration_s": 0.0, "measured": [], "figures": [], "departures": [], "notes": [], "qualifiers": [],
+            "short_departures": [],
         })
         test["duration_s"] += record["duration_s"]
-        for key in ("measured", "figures", "departures", "notes"):
+        for key in ("measured", "figures", "departures", "notes", "qualifiers", "short_departures"):
             test[key] += record.get(key, [])
         verdict = record["verdict"]
         if verdict and (test["verdict"] is None or VERDICTS.index(verdict) < VERDICTS.index(test["verdict"])):
@@ -95,7 +98,9 @@ class Collector:
             "versions": environment.versions(),
             "device": environment.device(),
             "git_commit": self.git_commit,
+            "tree_dirty": bool(self.git_commit and self.git_commit.endswith("+dirty")),
             "data": dict(sorted(self.data.items())),
+            "runs": dict(sorted(self.runs.items())),
             "workers": dict(sorted(self.workers.items())),
             # How the suite seeds, and what the checks' processes had set when they ended, as they read it back.
             "determinism": {**SEEDING, **self.determinism, "hypothesis": self.hypothesis_settings},
@@ -128,7 +133,8 @@ class Collector:
         terminalreporter.section("convnet-claims")
         for entry in self.results["claims"]:
             if entry["verdict"] != "not_encoded":
-                write(f"{VERDICT_LABELS[entry['verdict']]:<23} {entry['id']}")
+                qualified = "".join(f" — {q}" for q in entry["qualifiers"] + entry["not_checked"])
+                write(f"{VERDICT_LABELS[entry['verdict']]:<23} {entry['id']}{qualified}")
         counts = verdict_counts(self.results["claims"])
         write(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
         write(f"report: {self.run_dir / 'report.html'}")
@@ -136,6 +142,11 @@ class Collector:
         for weakening in self.weakenings:
             write(f"WEAKENING {weakening['id']}: reproduced in run {self.results['changes']['previous_run']}, "
                   f"inconclusive now (its seeds no longer clear a band)", yellow=True, bold=True)
+        for label, change in (("the previous run", self.results["changes"]),
+                              ("the reference run", self.results.get("since_reference"))):
+            for run in (change or {}).get("nondeterministic") or []:
+                write(f"NONDETERMINISTIC {run['name']}: same key as in {label} {change['previous_run']}, other "
+                      f"weights ({run['before'][:12]} then, {run['after'][:12]} now)", red=True, bold=True)
         if self.regressions:
             for line in history.regression_lines(self.results["changes"]):
                 write(line, red=True, bold=True)

@@ -33,9 +33,9 @@ from experiments.harness.options import (
     seed_count,
 )
 from experiments.harness.termination import restore, stop_on_sigterm
-from experiments.harness.verdicts import mark_inconclusive, phase_verdict
+from experiments.harness.verdicts import mark_inconclusive, phase_verdict, settle_known
 from experiments.judge.evidence import CheckCannotFail, Evidence
-from experiments.run import devices
+from experiments.run import devices, ledger
 from experiments.run.cache import RunCache
 from experiments.run.profiles import Profile
 from experiments.run.seeding import determinism_state, seed_everything
@@ -106,8 +106,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every claim marker names a claim; a check of a known non-reproduction becomes a strict xfail with its cause."""
-    profile = active_profile(config).name
+    """Every claim marker names a claim of the catalogue."""
     for item in items:
         marker = item.get_closest_marker("claim")
         if marker is None:
@@ -116,9 +115,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(
                 f"{item.nodeid}: @pytest.mark.claim{marker.args!r} does not name one claim of experiments/claims/"
             )
-        known = CLAIMS[marker.args[0]].known_failure
-        if known is not None and known.applies_to(profile, item.name):
-            item.add_marker(pytest.mark.xfail(strict=True, reason=known.cause))
 
 
 def _claim_id(item: pytest.Item) -> str | None:
@@ -211,17 +207,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     claim_id = _claim_id(item)
     if claim_id is not None:
-        mark_inconclusive(item.stash.get(EVIDENCE, None), report, call)
+        evidence = item.stash.get(EVIDENCE, None)
+        mark_inconclusive(evidence, report, call)
+        known = CLAIMS[claim_id].known_failure
+        beyond = ""
+        if known is not None and known.applies_to(active_profile(item.config).name, item.name):
+            beyond = settle_known(known, evidence, report, call, claim_id)
         verdict, message = phase_verdict(report, call)
+        message += beyond
         if verdict in ("not_reproduced", "error") and claim_id not in message.partition("\n")[0]:
             message = f"{claim_id}: {message}"  # every failure says which claim it is about
         record: dict[str, Any] = {
             "claim": claim_id, "test": item.nodeid, "when": report.when,
             "verdict": verdict, "message": message, "duration_s": call.duration,
         }
-        if report.when == "call" and EVIDENCE in item.stash:
-            record.update(item.stash[EVIDENCE].payload())
+        if report.when == "call" and evidence is not None:
+            record.update(evidence.payload())
         record["data"] = provenance.used()  # what this process has loaded so far: a worker's too
+        record["runs"] = ledger.used()  # the training runs it has read or trained, with their weights' digests
         record["determinism"] = determinism_state()  # as this process has set it, read back
         record["device"] = item.config.stash.get(DEVICE, {})
         report.user_properties.append((RECORD, record))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from experiments.judge.evidence import Evidence
 
+if TYPE_CHECKING:
+    from experiments.claims.controls import KnownFailure
+
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in results.json
 INCONCLUSIVE = "inconclusive, the seeds cannot tell: "  # the reason of a check turned into an xfail by its doubts
+KNOWN = "known not to reproduce: "  # the reason of a check whose known failure failed as the catalogue says
 
 
 def phase_verdict(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str | None, str]:
@@ -18,13 +24,15 @@ def phase_verdict(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str
         return None, ""
     if hasattr(report, "wasxfail") and report.wasxfail.startswith(INCONCLUSIVE):
         return "inconclusive", report.wasxfail.removeprefix(INCONCLUSIVE)
-    if hasattr(report, "wasxfail"):
-        return "known_not_reproduced", report.wasxfail
+    if hasattr(report, "wasxfail") and report.wasxfail.startswith(KNOWN):
+        return "known_not_reproduced", report.wasxfail.removeprefix(KNOWN)
+    if hasattr(report, "wasxfail"):  # an xfail mark of the check's own, which no check of the catalogue sets
+        return "error", f"{report.when}: an xfail mark outside the catalogue: {report.wasxfail}"
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         return "skipped", reason.removeprefix("Skipped: ")
-    if call.excinfo is None:  # failed without an exception: a strict xfail that passed
-        return "reproduced", f"{report.longrepr} — it reproduces now: remove its xfail mark"
+    if call.excinfo is None:  # failed without an exception: a known failure whose named parts hold (settle_known)
+        return "reproduced", str(report.longrepr)
     message = call.excinfo.exconly()[:MESSAGE_LIMIT]
     if report.when == "call" and call.excinfo.errisinstance(AssertionError):
         return "not_reproduced", message
@@ -47,3 +55,36 @@ def mark_inconclusive(evidence: Evidence | None, report: pytest.TestReport, call
         report.outcome = "skipped"
         report.wasxfail = INCONCLUSIVE + "; ".join(doubts)
         report.longrepr = None
+
+
+def settle_known(known: KnownFailure, evidence: Evidence | None, report: pytest.TestReport,
+                 call: pytest.CallInfo, claim_id: str) -> str:
+    """Settle a check under a known failure of the catalogue from what failed in it; a note for its message.
+
+    It is known not to reproduce only when exactly the bands or rows the
+    known failure names (those of them this check recorded) failed, as
+    assertions: it then becomes an expected failure with the catalogue's
+    cause. Another band or row failing leaves it a failure (not reproduced),
+    any other exception an error, and doubts an inconclusive verdict. When
+    the named parts hold the check fails the run: the claim reproduces now,
+    and its known failure must go.
+    """
+    if report.when != "call" or hasattr(report, "wasxfail"):  # setup or teardown; or inconclusive already
+        return ""
+    if call.excinfo is not None and not call.excinfo.errisinstance(AssertionError):
+        return ""  # a crash is an error whatever the catalogue expects to fail
+    named = set(known.bands or known.rows)
+    expected = named & evidence.recorded_parts() if evidence is not None else set()
+    failed = evidence.failed_parts() if evidence is not None else set()
+    if call.excinfo is None:
+        report.outcome = "failed"
+        report.longrepr = (f"{claim_id}: it reproduces now: {', '.join(sorted(expected or named))} held, which its "
+                           "known failure says fail; remove the known failure from the catalogue")
+        return ""
+    if expected and failed == expected:
+        report.outcome = "skipped"
+        report.wasxfail = KNOWN + known.cause
+        report.longrepr = None
+        return ""
+    return (f" — beyond its known failure, which names {', '.join(sorted(named))}: failed here "
+            f"{', '.join(sorted(failed)) or 'nothing the evidence recorded'}")

@@ -7,25 +7,38 @@ report.
 A stochastic claim is judged twice by the same statistics and bands: on the
 runs it is about (`judge_bands`), and on its negative control
 (`judge_control`, the catalogue's ``control`` says what that is), which must
-fail them. A control that passes is an error of the check, not a verdict on
-the claim: the check could not have failed.
+fail the principal band. A control that holds it is an error of the check,
+not a verdict on the claim: the check could not have failed. What the catalogue
+sets ``alongside`` is judged by the same bands (`judge_alongside`) and need not
+fail; a band that it holds beside the claim's runs becomes a qualifier of the
+verdict ("also without training: …").
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.claims.bands import Band
 from experiments.figures import png_bytes
-from experiments.judge.stats import DEFAULT_CONFIDENCE, Judgement, judge
+from experiments.judge.stats import (
+    DEFAULT_CONFIDENCE,
+    Judgement,
+    Resampled,
+    judge,
+    judge_resampled,
+)
 
 if TYPE_CHECKING:
     from experiments.claims import Claim
+    from experiments.claims.controls import Alongside
+
+PerSeed = Sequence[float] | Resampled  # a statistic's value on each seed, or one value with its bootstrap
 
 
 class CheckCannotFail(Exception):
@@ -54,9 +67,11 @@ class Evidence:
     measured: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, str]] = field(default_factory=list)
     departures: list[str] = field(default_factory=list)
+    short_departures: list[str] = field(default_factory=list)  # the departures in a few words, for the headline
     notes: list[str] = field(default_factory=list)
     control_doubt: str = ""  # why the seeds cannot show that the control fails, when they cannot
-    cannot_fail: str = ""  # why the check cannot fail, when its control holds every band its runs hold
+    cannot_fail: str = ""  # why the check cannot fail, when its control holds its principal band
+    qualifiers: list[str] = field(default_factory=list)  # "also without training: …", for the verdict's line
 
     def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, ...] | None = None) -> Any:
         """Record a measured quantity beside the book's number for it; returns ``value``.
@@ -70,18 +85,27 @@ class Evidence:
         self.measured.append(entry)
         return value
 
-    def judge(self, statistic: str, per_seed: Sequence[float], band: Band, book: Any = None,
-              headline: tuple[str, ...] | None = None, band_id: str | None = None, control: bool = False) -> Judgement:
-        """Judge ``per_seed`` against ``band`` at this run's confidence, and record it."""
-        judgement = judge(statistic, per_seed, band, self.confidence)
-        self.judged(judgement, book, headline, band_id, control)
+    def judge(self, statistic: str, per_seed: PerSeed, band: Band, book: Any = None,
+              headline: tuple[str, ...] | None = None, band_id: str | None = None, control: bool = False,
+              constant: str = "", alongside: str = "") -> Judgement:
+        """Judge ``per_seed`` against ``band`` at this run's confidence, and record it.
+
+        Raises stats.Unjudgeable for a value that is not a number or a varying statistic equal on every seed.
+        """
+        if isinstance(per_seed, Resampled):
+            judgement = judge_resampled(statistic, per_seed.value, per_seed.resampled, band, per_seed.resampling,
+                                        self.confidence)
+        else:
+            judgement = judge(statistic, per_seed, band, self.confidence, constant)
+        self.judged(judgement, book, headline, band_id, control, alongside)
         return judgement
 
     def judged(self, judgement: Judgement, book: Any = None, headline: tuple[str, ...] | None = None,
-               band_id: str | None = None, control: bool = False) -> str:
+               band_id: str | None = None, control: bool = False, alongside: str = "") -> str:
         """Record a statistic judged over seeds: its mean, every seed's value, the band, the outcome; returns it.
 
-        ``control``: judged on the claim's negative control, where failing the band is what must happen.
+        ``control``: judged on the claim's negative control, where failing the band is what must happen;
+        ``alongside``: judged on a comparison the catalogue sets beside the claim (its short words).
         """
         outcome = judgement.outcome
         self.measured.append({
@@ -101,9 +125,12 @@ class Evidence:
             "outcome": outcome,
             "seeds_to_settle": judgement.seeds_to_settle if outcome == "inconclusive" else None,
             "explanation": judgement.explain(),
+            **({"interval": list(judgement.interval), "resamples": len(judgement.resampled)}
+               if judgement.resampled else {}),
             **({"headline": list(headline)} if headline is not None else {}),
             **({"band_id": band_id} if band_id is not None else {}),
             **({"control": True} if control else {}),
+            **({"alongside": alongside} if alongside else {}),
         })
         return outcome
 
@@ -115,7 +142,7 @@ class Evidence:
         book = self.claim.book_value(band_id) if book is None else book
         return self.judge(band.label, per_seed, band, book, headline, band_id)
 
-    def judge_bands(self, per_seed: Mapping[str, Sequence[float]]) -> list[str]:
+    def judge_bands(self, per_seed: Mapping[str, PerSeed]) -> list[str]:
         """Judge each of the claim's bands (by id) on its statistic's per-seed values; the failed ones, described.
 
         A band the seeds cannot decide is recorded as inconclusive, not failed:
@@ -126,38 +153,81 @@ class Evidence:
         judgements = [self.judge_band(band_id, per_seed[band_id]) for band_id in self.claim.bands]
         return [j.describe() for j in judgements if j.fails]
 
-    def judge_control(self, per_seed: Mapping[str, Sequence[float]]) -> str:
-        """Judge the claim's bands on its negative control's statistics; the control's outcome.
+    def judge_control(self, per_seed: Mapping[str, PerSeed]) -> str:
+        """Judge the catalogue's control on its statistics, by the claim's bands; the principal band's outcome.
 
-        "fails" when at least one band fails, as it must. A control that holds
-        every band ("holds") makes the check an error once it has recorded
-        the rest of its evidence (the plugin raises CheckCannotFail with
-        ``cannot_fail``), unless the claim's own runs already failed a band
-        (judged first): that check has shown it can fail, and the control that
-        holds too is noted beside the failure. One whose seeds cannot decide
-        (no band fails, some are inconclusive) leaves the check inconclusive:
-        these seeds cannot show that the check could fail.
+        The control must fail its principal band ("fails"). One that holds it
+        ("holds") makes the check an error once it has recorded the rest of its
+        evidence (the plugin raises CheckCannotFail with ``cannot_fail``),
+        unless the claim's own runs already failed that band (judged first):
+        that check has shown it can fail, and the control that holds too is
+        noted beside the failure. One whose seeds cannot decide leaves the
+        check inconclusive: these seeds cannot show that the check could fail.
+        Another band the control holds, where the claim's runs hold it too, is
+        said beside the verdict.
         """
-        self._match_bands(per_seed)
-        judgements = [self.judge(band.label, per_seed[band_id], band, band_id=band_id, control=True)
-                      for band_id, band in self.claim.bands.items()]
-        if any(j.fails for j in judgements):
+        control = self.claim.control
+        if control is None:
+            raise ValueError(f"{self.claim.id}: the catalogue names no control for it")
+        judged = control.judged or tuple(self.claim.bands)
+        self._match_bands(per_seed, judged)
+        judgements = {band_id: self.judge(self.claim.bands[band_id].label, per_seed[band_id],
+                                          self.claim.bands[band_id], band_id=band_id, control=True,
+                                          constant=control.constant)
+                      for band_id in judged}
+        self._qualify(control.short, {b: j for b, j in judgements.items() if b != control.principal})
+        principal = judgements[control.principal]
+        if principal.fails:
             return "fails"
-        undecided = [j.explain() for j in judgements if j.outcome == "inconclusive"]
-        if not undecided:
-            held = f"its negative control ({self.claim.control}) holds every band"
-            if any(m.get("outcome") == "fails" for m in self.measured if "band_id" in m and not m.get("control")):
+        if principal.holds:
+            held = f"its {control.kind} control ({control.words}) holds its principal band"
+            if self._own_outcome(control.principal) == "fails":
                 self.note(f"{held} as well: with these runs the check cannot tell them from the control.")
             else:
-                self.cannot_fail = f"{held}: " + "; ".join(j.explain() for j in judgements) + " — the check cannot fail"
+                self.cannot_fail = f"{held}: {principal.explain()} — the check cannot fail"
             return "holds"
-        self.control_doubt = "its negative control does not fail its bands clearly: " + "; ".join(undecided)
+        self.control_doubt = f"its {control.kind} control does not fail its principal band clearly: {principal.explain()}"
         return "inconclusive"
 
-    def _match_bands(self, per_seed: Mapping[str, Sequence[float]]) -> None:
-        if set(per_seed) != set(self.claim.bands):
-            raise ValueError(f"{self.claim.id}: statistics {sorted(per_seed)} do not match its bands "
-                             f"{sorted(self.claim.bands)}")
+    def judge_alongside(self, alongside: Alongside, per_seed: Mapping[str, PerSeed]) -> None:
+        """Judge a comparison the catalogue sets beside the claim by its bands; the bands it holds with the
+        claim's runs qualify the verdict."""
+        self._match_bands(per_seed, tuple(self.claim.bands))
+        self._qualify(alongside.short, {band_id: self.judge(band.label, per_seed[band_id], band, band_id=band_id,
+                                                            alongside=alongside.short)
+                                        for band_id, band in self.claim.bands.items()})
+
+    def _own_outcome(self, band_id: str) -> str | None:
+        return next((m["outcome"] for m in self.measured if m.get("band_id") == band_id
+                     and not m.get("control") and not m.get("alongside")), None)
+
+    def _qualify(self, short: str, judgements: Mapping[str, Judgement]) -> None:
+        held = [self.claim.bands[b].label for b, j in judgements.items() if j.holds and self._own_outcome(b) == "holds"]
+        if held:
+            self.qualifiers.append(f"also {short}: " + "; ".join(held))
+
+    def _match_bands(self, per_seed: Mapping[str, PerSeed], judged: Sequence[str] | None = None) -> None:
+        if judged is None:
+            if set(per_seed) != set(self.claim.bands):
+                raise ValueError(f"{self.claim.id}: statistics {sorted(per_seed)} do not match its bands "
+                                 f"{sorted(self.claim.bands)}")
+        elif set(judged) - set(per_seed):
+            raise ValueError(f"{self.claim.id}: statistics {sorted(per_seed)} lack the bands {sorted(judged)}")
+
+    def failed_parts(self) -> set[str]:
+        """What failed in this check, as a known failure names it: the ids of the bands its runs failed, or, for an
+        exact claim, the measured quantities that differ from the book's numbers."""
+        if self.claim.kind == "exact":
+            return {m["quantity"] for m in self.measured if m.get("book") is not None and m["value"] != m["book"]}
+        return {m["band_id"] for m in self.measured if "band_id" in m and m["outcome"] == "fails"
+                and not m.get("control") and not m.get("alongside")}
+
+    def recorded_parts(self) -> set[str]:
+        """What this check recorded that a known failure can name: the bands it judged on the claim's own runs,
+        or, for an exact claim, the quantities it measured."""
+        if self.claim.kind == "exact":
+            return {m["quantity"] for m in self.measured}
+        return {m["band_id"] for m in self.measured if "band_id" in m and not m.get("control") and not m.get("alongside")}
 
     def failure(self, failed: Sequence[str]) -> str:
         """The message of a check whose bands ``failed``: the claim, each failed statistic, the book's numbers."""
@@ -165,7 +235,8 @@ class Evidence:
 
     def inconclusive(self) -> list[str]:
         """The explanations of the judged statistics these seeds could not decide, and a control's doubt."""
-        doubts = [m["explanation"] for m in self.measured if m.get("outcome") == "inconclusive" and not m.get("control")]
+        doubts = [m["explanation"] for m in self.measured if m.get("outcome") == "inconclusive"
+                  and not m.get("control") and not m.get("alongside")]
         return doubts + ([self.control_doubt] if self.control_doubt else [])
 
     def figure(self, title: str, figure: Figure | bytes, caption: str = "") -> None:
@@ -175,9 +246,12 @@ class Evidence:
             {"title": title, "caption": caption, "png_base64": base64.b64encode(png).decode("ascii")}
         )
 
-    def departure(self, text: str) -> None:
-        """Record where this run departs from the book's setting, and why."""
+    def departure(self, text: str, short: str = "") -> None:
+        """Record where this run departs from the book's setting, and why; ``short``: the same in a few words, for
+        the rows of the report's headline that this claim's numbers fill."""
         self.departures.append(text)
+        if short:
+            self.short_departures.append(short)
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -187,5 +261,7 @@ class Evidence:
             "measured": self.measured,
             "figures": self.figures,
             "departures": self.departures,
+            "short_departures": self.short_departures,
             "notes": self.notes,
+            "qualifiers": self.qualifiers,
         }

@@ -14,15 +14,23 @@ the mean at the run's confidence (95% by default, ``--confidence``). The band
 Student's t, not a bootstrap: with three to five seeds a bootstrap's
 resamples are too few to give an interval at all, and the seeds' values are
 means of thousands of predictions each, close to normal. A statistic that does
-not vary by construction (a bound that holds by arithmetic, a value computed
-once) carries its reason in ``Band.exact`` and is judged on every value.
+not vary by construction (a bound that holds by arithmetic) carries its reason
+in ``Band.exact`` and is judged on every value. One value computed from many
+repetitions at once (a ratio of spreads over reshuffles) is judged by a
+bootstrap over those repetitions instead (`judge_resampled`): its interval is
+the percentile interval of the resampled values.
+
+What cannot be judged is an error, never a verdict: a value that is not a
+number (NaN, inf), and a varying statistic with the same value on every seed,
+which a seeding or caching bug gives as readily as chance does.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 from scipy import stats as scipy_stats
 
@@ -44,6 +52,9 @@ class Judgement:
     per_seed: tuple[float, ...]
     band: Band
     confidence: float = DEFAULT_CONFIDENCE
+    constant: str = ""  # why these values are the same on every seed by construction (a control's removed cause)
+    resampled: tuple[float, ...] = ()  # a bootstrap's values of the statistic, for one value computed once
+    resampling: str = ""  # what was resampled, in words: "10 reshuffles"
 
     @property
     def mean(self) -> float:
@@ -63,20 +74,30 @@ class Judgement:
     @property
     def judged_exactly(self) -> str:
         """Why this statistic is judged without an interval, or "" when it is judged with one."""
-        if self.band.exact:
-            return self.band.exact
-        if len(self.per_seed) >= 2 and self.spread == 0.0:
-            return f"the same value on all {len(self.per_seed)} seeds"
-        return ""
+        return self.band.exact or self.constant
 
     @property
     def margin(self) -> float:
-        """Half-width of the one-sided interval: t · standard error (infinite for one seed of a varying statistic)."""
+        """Half-width of the one-sided interval: t · standard error (infinite for one seed of a varying statistic);
+        for a resampled statistic, the wider of its distances to the percentile interval's ends."""
         if self.judged_exactly:
             return 0.0
+        if self.resampled:
+            low, high = self.interval
+            return max(self.mean - low, high - self.mean)
         if len(self.per_seed) < 2:
             return math.inf
         return t_quantile(self.confidence, len(self.per_seed)) * self.standard_error
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The one-sided bounds at the run's confidence: the mean ∓ t · standard error, or the bootstrap's
+        percentiles."""
+        if self.resampled:
+            ordered = sorted(self.resampled)
+            at = lambda share: ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+            return at(1 - self.confidence), at(self.confidence)
+        return self.mean - self.margin, self.mean + self.margin
 
     def _edges(self) -> list[tuple[float, int]]:
         """(edge, side): side +1 where the statistic must lie above the edge, −1 below."""
@@ -87,11 +108,12 @@ class Judgement:
         if self.band.exact:
             return "holds" if all(self.band.contains(v) for v in self.per_seed) else "fails"
         outcomes = []
+        low, high = self.interval
         for edge, side in self._edges():
-            distance = side * (self.mean - edge)  # > 0: the mean is on the band's side of this edge
-            if distance - self.margin >= 0:
+            near, far = (low, high) if side > 0 else (high, low)  # the interval's ends nearer and further from the band
+            if side * (near - edge) >= 0:
                 outcomes.append("holds")
-            elif distance + self.margin < 0:
+            elif side * (far - edge) < 0:
                 outcomes.append("fails")
             else:
                 outcomes.append("inconclusive")
@@ -113,7 +135,7 @@ class Judgement:
         the measured mean clears every straddled edge; None when no number up to MOST_SEEDS does."""
         if self.outcome != "inconclusive":
             raise ValueError(f"{self.statistic}: {self.outcome}, nothing to settle")
-        if len(self.per_seed) < 2:  # no spread measured: nothing to project from
+        if len(self.per_seed) < 2 or self.resampled:  # no spread over seeds measured: nothing to project from
             return None
         needed = len(self.per_seed)
         for edge, _ in self._edges():
@@ -129,6 +151,9 @@ class Judgement:
         return needed
 
     def describe(self) -> str:
+        if self.resampled:
+            low, high = self.interval
+            return f"{self.statistic}: {self.mean:.4g} (bootstrap interval [{low:.4g}, {high:.4g}]); band {self.band}"
         values = ", ".join(f"{v:.4g}" for v in self.per_seed)
         return (
             f"{self.statistic}: mean {self.mean:.4g} ± {self.spread:.2g} over {len(self.per_seed)} seeds "
@@ -140,6 +165,11 @@ class Judgement:
         exact = self.judged_exactly
         if exact:
             return f"{self.statistic}: judged exactly ({exact}): {self.outcome}"
+        if self.resampled:
+            low, high = self.interval
+            return (f"{self.statistic}: {self.mean:.4g}, one-sided {self.confidence:.0%} bootstrap percentile interval "
+                    f"[{low:.4g}, {high:.4g}] ({len(self.resampled):,} resamples of the {self.resampling}), band "
+                    f"{self.band}: {self.outcome}")
         interval = (f"one-sided {self.confidence:.0%} interval ±{self.margin:.2g} (Student's t, "
                     f"{len(self.per_seed) - 1} degrees of freedom)" if math.isfinite(self.margin)
                     else "one seed: no spread to bound the mean")
@@ -154,10 +184,59 @@ class Judgement:
         return text
 
 
-def judge(statistic: str, per_seed: Sequence[float], band: Band,
-          confidence: float = DEFAULT_CONFIDENCE) -> Judgement:
+@dataclass(frozen=True)
+class Resampled:
+    """One value computed from many repetitions at once, with its bootstrap: what a statistics function returns
+    for a band with no per-seed values."""
+
+    value: float
+    resampled: tuple[float, ...]
+    resampling: str  # what was resampled: "10 reshuffles"
+
+
+class Unjudgeable(Exception):
+    """A statistic that no band can judge: a value that is not a number, or one value on every seed of a statistic
+    that varies. The check is an error, not a verdict on its claim."""
+
+
+class IdenticalSeeds(Unjudgeable):
+    """A statistic that varies by chance came out the same on every seed."""
+
+
+def _numbers(statistic: str, values: Sequence[float], what: str) -> tuple[float, ...]:
+    numbers = tuple(float(v) for v in values)
+    broken = [f"{what} {i}: {v}" for i, v in enumerate(numbers) if not math.isfinite(v)]
+    if broken:
+        raise Unjudgeable(f"{statistic}: not a number on " + ", ".join(broken))
+    return numbers
+
+
+def judge(statistic: str, per_seed: Sequence[float], band: Band, confidence: float = DEFAULT_CONFIDENCE,
+          constant: str = "") -> Judgement:
+    """Judge a statistic's per-seed values (seed i at index i) against ``band``.
+
+    ``constant``: why the values are the same on every seed by construction, for a control whose removed cause
+    leaves nothing to vary; otherwise equal values on two seeds or more are an error, unless the band is exact.
+    """
     if len(per_seed) == 0:
         raise ValueError(f"{statistic}: no seeds to judge")
     if not 0.5 < confidence < 1:
         raise ValueError(f"confidence {confidence}: must lie between 0.5 and 1")
-    return Judgement(statistic, tuple(float(v) for v in per_seed), band, confidence)
+    values = _numbers(statistic, per_seed, "seed")
+    if len(values) >= 2 and len(set(values)) == 1 and not (band.exact or constant):
+        raise IdenticalSeeds(f"{statistic}: {values[0]:.6g} on every one of {len(values)} seeds, and it varies by "
+                          "chance: identical seeds come from a seeding or caching fault as readily as from chance")
+    return Judgement(statistic, values, band, confidence, constant)
+
+
+def judge_resampled(statistic: str, value: float, resampled: Sequence[float], band: Band, resampling: str,
+                    confidence: float = DEFAULT_CONFIDENCE) -> Judgement:
+    """Judge one value computed from many repetitions (``resampling``: what they are) by the percentile interval
+    of its bootstrap ``resampled`` values."""
+    if len(resampled) < 100:
+        raise ValueError(f"{statistic}: {len(resampled)} resamples are too few for a percentile interval")
+    if not 0.5 < confidence < 1:
+        raise ValueError(f"confidence {confidence}: must lie between 0.5 and 1")
+    (number,) = _numbers(statistic, [value], "value")
+    return Judgement(statistic, (number,), band, confidence, resampled=_numbers(statistic, resampled, "resample"),
+                     resampling=resampling)

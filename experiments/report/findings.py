@@ -64,14 +64,22 @@ def _verdict_table(claims: Iterable[Mapping[str, Any]]) -> list[str]:
         lines.append(f"| {section} | " + " | ".join(str(counts[v] or "") for v in shown) + " |")
     totals = verdict_counts(claims)
     lines.append("| **all** | " + " | ".join(f"**{totals[v]}**" for v in shown) + " |")
+    qualified = [c for c in claims if c.get("qualifiers") or c.get("not_checked")]
+    if qualified:
+        lines += ["", "Verdicts said with what else holds, or with what was not checked:", ""]
+        lines += [f"- `{c['id']}`: {VERDICT_LABELS[c['verdict']]} — " + "; ".join(
+            [*c.get("qualifiers", []), *(f"not checked: {p}" for p in c.get("not_checked", []))]) for c in qualified]
     return lines
 
 
 def _claim(entry: Mapping[str, Any]) -> list[str]:
-    lines = [f"### `{entry['id']}` — {VERDICT_LABELS[entry['verdict']]}", "", entry["statement"], "",
+    qualifiers = "".join(f" — {q}" for q in entry.get("qualifiers", []))
+    lines = [f"### `{entry['id']}` — {VERDICT_LABELS[entry['verdict']]}{qualifiers}", "", entry["statement"], "",
              f"Source: {entry['source']}. Book: {entry['book']}."]
-    judged = [m for m in entry["measured"] if "per_seed" in m and not m.get("control")]
+    lines += [f"\nNot checked in this run: {_cell(part)}" for part in entry.get("not_checked", [])]
+    judged = [m for m in entry["measured"] if "per_seed" in m and not m.get("control") and not m.get("alongside")]
     controlled = [m for m in entry["measured"] if m.get("control")]
+    alongside = [m for m in entry["measured"] if m.get("alongside")]
     reported = [m for m in entry["measured"] if "per_seed" not in m]
     if entry.get("known_failure") and entry["verdict"] == "known_not_reproduced":
         lines += ["", f"Known not to reproduce: {entry['known_failure']}"]
@@ -83,12 +91,21 @@ def _claim(entry: Mapping[str, Any]) -> list[str]:
             lines.append(f"| {_cell(m['quantity'])} | {_cell(m['book'])} | {show(m['value'])} ± {m['spread']:.2g} "
                          f"| {_cell(m['per_seed'])} | {_cell(m['band'])} | {_cell(judgement)} |")
     if controlled:
-        lines += ["", f"Negative control, which must fail the same bands: {entry['control']}", "",
+        principal = entry.get("control_principal")
+        lines += ["", f"Negative control ({entry.get('control_kind') or 'control'}), which must fail its principal "
+                  f"band: {entry['control']}", "",
                   "| statistic, on the control | mean ± sd | per seed | band | judged |", "|---|---|---|---|---|"]
-        lines += [f"| {_cell(m['quantity'])} | {show(m['value'])} ± {m['spread']:.2g} | {_cell(m['per_seed'])} "
+        lines += [f"| {_cell(m['quantity'])}{' **(principal)**' if m.get('band_id') == principal else ''} "
+                  f"| {show(m['value'])} ± {m['spread']:.2g} | {_cell(m['per_seed'])} "
                   f"| {_cell(m['band'])} | {m['outcome']} |" for m in controlled]
     elif entry.get("no_control"):
         lines += ["", f"No negative control: {entry['no_control']}"]
+    if alongside:
+        lines += ["", "Alongside, judged by the same bands, under no obligation to fail them: "
+                  + " ".join(entry.get("alongside", [])), "",
+                  "| statistic, alongside | mean ± sd | per seed | band | judged |", "|---|---|---|---|---|"]
+        lines += [f"| {_cell(m['quantity'])} ({m['alongside']}) | {show(m['value'])} ± {m['spread']:.2g} "
+                  f"| {_cell(m['per_seed'])} | {_cell(m['band'])} | {m['outcome']} |" for m in alongside]
     if reported:
         lines += ["", "| measured | here | book |", "|---|---|---|"]
         lines += [f"| {_cell(m['quantity'])} | {_cell(m['value'])} | {_cell(m['book'])} |" for m in reported]

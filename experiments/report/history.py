@@ -31,13 +31,15 @@ def summarise(results: Mapping[str, Any]) -> dict[str, Any]:
                 "label": m["quantity"], "mean": m["value"], "spread": m["spread"], "band": m["band"],
                 "band_low": m["band_low"], "band_high": m["band_high"], "outcome": m.get("outcome")}
             for m in entry["measured"]
-            if "per_seed" in m and not m.get("control")  # the negative control is judged on the same bands, not kept
+            if "per_seed" in m and not m.get("control") and not m.get("alongside")  # judged on the same bands, not kept
         }
         claims[entry["id"]] = {"verdict": entry["verdict"], "judged": judged}
     return {
         "id": run["id"], "started": run["started"], "profile": run["profile"], "duration_s": run["duration_s"],
         "git_commit": run["git_commit"], "versions": run["versions"], "gpus": run["device"].get("gpus", []),
         "incomplete": run.get("incomplete", False), "claims": claims,
+        "weights": {key: facts["weights"] for key, facts in run.get("runs", {}).items()},
+        "run_names": {key: facts["name"] for key, facts in run.get("runs", {}).items()},
     }
 
 
@@ -105,7 +107,20 @@ def changes(before: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any]
     }
     if before.get("gpus") != now.get("gpus"):
         versions["gpus"] = [before.get("gpus"), now.get("gpus")]
-    return {"previous_run": before["id"], "flipped": flipped, "moved": moved, "versions": versions}
+    return {"previous_run": before["id"], "flipped": flipped, "moved": moved, "versions": versions,
+            "nondeterministic": nondeterministic(before, now)}
+
+
+def nondeterministic(before: Mapping[str, Any], now: Mapping[str, Any]) -> list[dict[str, str]] | None:
+    """Training runs of both under one key whose final weights differ: the same recipe, data and code gave
+    other numbers. Apart from any claim moving, which such a run may or may not do. None when either run
+    recorded no weights (a run from before they were recorded)."""
+    earlier = before.get("weights", {})
+    names = now.get("run_names", {})
+    if not earlier or not now.get("weights"):
+        return None
+    return [{"key": key, "name": names.get(key, key), "before": earlier[key], "after": digest}
+            for key, digest in now.get("weights", {}).items() if key in earlier and earlier[key] != digest]
 
 
 def regressions(change: Mapping[str, Any]) -> list[dict[str, str]]:

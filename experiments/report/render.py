@@ -19,22 +19,30 @@ from experiments.report import trend_chart
 from experiments.report.results import VERDICT_LABELS, VERDICTS, verdict_counts
 
 INDEX_RUNS = 30  # runs shown in the index's matrix
-SHORT = {"reproduced": "✓", "not_reproduced": "✗", "known_not_reproduced": "x", "inconclusive": "?", "skipped": "s", "error": "!",
-         "not_encoded": "·"}
+SHORT = {"reproduced": "✓", "not_reproduced": "✗", "known_not_reproduced": "x", "inconclusive": "?",
+         "partly_checked": "½", "skipped": "s", "error": "!", "not_encoded": "·"}
 
 
 def show(value: Any) -> str:
-    """A measured or book value as a person reads it: 3,453,121; (4, 4, 512); — for none."""
+    """A measured or book value as a person reads it: 3,453,121; (4, 4, 512); — for none.
+
+    A count stands alone and takes thousands separators; integers inside a
+    tuple are a shape's axes, and (3136,) must not read as (3,136,).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return _show(value)
+
+
+def _show(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
-        return "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        return "(" + ", ".join(_show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {show(v)}" for k, v in value.items())
     return str(value)
@@ -57,7 +65,7 @@ def _environment() -> jinja2.Environment:
 
 def headline(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The numbers the report leads with, in catalogue order: chapter, stage, book, every seed, the claim's verdict."""
-    verdicts = {claim["id"]: claim["verdict"] for claim in claims}
+    by_id = {claim["id"]: claim for claim in claims}
     rows = []
     for claim in claims:
         for m in claim["measured"]:
@@ -67,7 +75,8 @@ def headline(claims: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             values = m["per_seed"] if "per_seed" in m else m["value"]
             values = values if isinstance(values, list) else [values]
             rows.append({"chapter": m["headline"][0], "stage": m["headline"][1], "claim": illustrated,
-                         "verdict": verdicts[illustrated], "book": m["book"], "per_seed": values,
+                         "verdict": by_id[illustrated]["verdict"], "qualifiers": by_id[illustrated].get("qualifiers", []),
+                         "departures": by_id[illustrated].get("short_departures", []), "book": m["book"], "per_seed": values,
                          "mean": statistics.fmean(values),
                          "spread": statistics.stdev(values) if len(values) > 1 else 0.0})
     return rows

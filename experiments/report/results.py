@@ -3,7 +3,9 @@
 A claim may be checked by several tests (one per layer table, one per
 property). Its verdict is the most serious of theirs, in the order of
 `VERDICTS`; every test's message stays attached, so the report shows which
-part held and which did not.
+part held and which did not. A claim whose checks reproduced it except for
+some skipped ones is "partly checked", never "reproduced": its message names
+the part not checked.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ SCHEMA_VERSION = 1
 
 # Most serious first: one broken check outweighs passing ones, and a check its seeds cannot decide
 # outweighs one they do (experiments/judge/stats.py: a band straddled by its interval is inconclusive).
-VERDICTS = ("error", "not_reproduced", "known_not_reproduced", "inconclusive", "reproduced", "skipped", "not_encoded")
+VERDICTS = ("error", "not_reproduced", "known_not_reproduced", "inconclusive", "partly_checked", "reproduced", "skipped",
+            "not_encoded")
 
 VERDICT_LABELS = {
     "reproduced": "reproduced",
     "not_reproduced": "not reproduced",
     "known_not_reproduced": "known not to reproduce",
     "inconclusive": "inconclusive",
+    "partly_checked": "partly checked",
     "not_encoded": "not checked in this run",
     "skipped": "skipped",
     "error": "error",
@@ -33,14 +37,23 @@ VERDICT_LABELS = {
 
 def claim_verdict(test_verdicts: Iterable[str]) -> str:
     found = set(test_verdicts)
+    if found == {"reproduced", "skipped"}:
+        return "partly_checked"
     for verdict in VERDICTS:
         if verdict in found:
             return verdict
     return "not_encoded"
 
 
+def not_checked(records: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The skipped parts of a claim whose other checks ran: each skipped test's name, and why."""
+    return [f"{r['test'].split('::')[-1]}: {r['message']}" for r in records if r["verdict"] == "skipped"]
+
+
 def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any]:
     """One claim's entry in results.json, from the records of the tests that check it."""
+    control, known = claim.control, claim.known_failure
+    verdict = claim_verdict(r["verdict"] for r in records)
     return {
         "id": claim.id,
         "section": claim.section,
@@ -50,14 +63,22 @@ def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any
         "book": claim.book,
         "band": claim.band,
         "band_reason": claim.band_reason,
-        "control": claim.control,
+        "control": control.words if control else "",
+        "control_kind": control.kind if control else "",
+        "control_principal": control.principal if control else "",
         "no_control": claim.no_control,
-        "known_failure": claim.known_failure.cause if claim.known_failure else "",
-        "verdict": claim_verdict(r["verdict"] for r in records),
+        "alongside": [a.words for a in claim.alongside],
+        "known_failure": known.cause if known else "",
+        "known_failure_parts": list(known.bands or known.rows) if known else [],
+        "verdict": verdict,
+        "not_checked": not_checked(records) if verdict == "partly_checked" else [],
+        # what a control or a comparison alongside also holds, beside the claim's runs: "also without training: …"
+        "qualifiers": list(dict.fromkeys(q for r in records for q in r.get("qualifiers", []))),
         "duration_s": round(sum(r["duration_s"] for r in records), 3),
         "measured": [dict(m, test=r["test"]) for r in records for m in r["measured"]],
         "figures": [f for r in records for f in r["figures"]],
         "departures": list(dict.fromkeys(d for r in records for d in r["departures"])),
+        "short_departures": list(dict.fromkeys(d for r in records for d in r.get("short_departures", []))),
         "tests": [
             {k: r[k] for k in ("test", "verdict", "message", "duration_s", "notes")} for r in records
         ],

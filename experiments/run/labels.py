@@ -36,6 +36,18 @@ def label_error(units: int) -> re.Pattern[str]:
                       rf"|indices\[\d+\] = \d+ is not in \[0, {units}\)")
 
 
+GPU_LOSS = re.compile(r"loss (nan|inf|-?\d[\d.e+-]*)")  # what fit reports on a GPU: a number, NaN where the rows are
+
+
+def answers_as_documented(device: str, outcome: str, detail: str, units: int) -> bool:
+    """Whether Keras' answer to labels beyond a head of ``units`` units is what TensorFlow documents for the
+    device: on the CPU the sparse cross-entropy refuses them; on a GPU it raises nothing and fit trains,
+    reporting a loss (NaN for the rows whose labels it cannot hold, tf.nn.sparse_softmax_cross_entropy_with_logits)."""
+    if device == "CPU":
+        return outcome == "refused" and bool(label_error(units).fullmatch(detail))
+    return outcome == "trained" and bool(GPU_LOSS.fullmatch(detail))
+
+
 def framework_answer(model: keras.Model, x: np.ndarray, labels: np.ndarray) -> tuple[str, str]:
     """What Keras itself does when fit gets labels its head cannot hold, without check_labels in front:
     ("refused", its error) or ("trained", the loss it reported). On a GPU the gather returns 0 for an index

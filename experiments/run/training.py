@@ -21,6 +21,7 @@ from experiments.claims.recipe import TrainSpec
 from experiments.data.arrays import Arrays
 from experiments.run.cache import RunCache
 from experiments.run.fitting import FIT_OPTIONS, fit, initial_model
+from experiments.run import ledger
 from experiments.run.identity import cache_key
 from experiments.run.measurements import measured
 
@@ -90,6 +91,12 @@ def untrained(run: Run, arrays: Arrays | None = None, cache: RunCache | None = N
     return dataclasses.replace(before, history=history)
 
 
+def run_name(spec: TrainSpec) -> str:
+    """A run in a few words, for the ledger: its model, its data, its seed, and whether it continues another."""
+    start = f", from {spec.start_from.model}" if spec.start_from is not None else ""
+    return f"{spec.model} on {spec.data}, seed {spec.seed}{start}"
+
+
 def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None,
           start_arrays: Arrays | None = None) -> Run:
     """The run of ``spec`` on ``arrays``: read from the cache, or trained and stored there.
@@ -107,6 +114,7 @@ def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str],
         entry = cache.get(key)
         if entry is not None:
             meta = json.loads((entry / "run.json").read_text())
+            ledger.record(key, run_name(spec), entry, trained=False)
             return Run(spec, meta["history"], meta["seconds"], entry, from_cache=True)
         with tempfile.TemporaryDirectory() as scratch:
             workdir = Path(scratch)
@@ -114,4 +122,5 @@ def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str],
             history, seconds = fit(spec, model, arrays, workdir, say)
             (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history, "seconds": seconds}))
             entry = cache.put(key, {p.name: p for p in workdir.iterdir()})
+        ledger.record(key, run_name(spec), entry, trained=True)
         return Run(spec, history, seconds, entry, from_cache=False)
