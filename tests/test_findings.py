@@ -9,7 +9,8 @@ import pytest
 
 from experiments import paths
 from experiments.report import findings
-from experiments.report.results import load_results
+from experiments.claims import CATALOGUE
+from experiments.report.results import claim_entry, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = "reports/reference/smoke.json"
@@ -28,6 +29,28 @@ def test_the_reference_keeps_no_figure_bytes_and_every_claim():
     assert reference["run"]["profile"] == "smoke" and not reference["run"]["incomplete"]
     assert {c["verdict"] for c in reference["claims"]} - {"not_encoded"}, "the reference checked no claim"
     assert not [c["id"] for c in reference["claims"] if c["verdict"] in ("error", "not_encoded")]
+
+
+# What results.json copies from the catalogue: the reference's must be today's, or FINDINGS judges another claim.
+CATALOGUE_FIELDS = ("id", "section", "kind", "statement", "source", "book", "band", "band_reason", "control",
+                    "control_kind", "control_principal", "no_control", "alongside", "known_failure",
+                    "known_failure_parts")
+
+
+def test_the_reference_was_run_on_todays_catalogue_from_a_clean_tree():
+    reference = load_results(ROOT / REFERENCE)
+    assert reference["run"]["tree_dirty"] is False, "the reference was run from a tree with uncommitted changes"
+    ran = {c["id"]: {field: c.get(field) for field in CATALOGUE_FIELDS} for c in reference["claims"]}
+    today = {c.id: {field: claim_entry(c, [])[field] for field in CATALOGUE_FIELDS} for c in CATALOGUE}
+    stale = {i: {f: (ran.get(i, {}).get(f), today[i][f]) for f in CATALOGUE_FIELDS if ran.get(i, {}).get(f) != today[i][f]}
+             for i in today if ran.get(i) != today[i]}
+    assert not stale and set(ran) == set(today), (
+        f"the reference's catalogue is not today's (field: (reference, today)): {stale}; rerun the smoke profile "
+        f"from a clean tree and keep it: `python -m experiments.report.findings keep <results.json>`")
+    edges = {(c.id, band_id): (band.low, band.high) for c in CATALOGUE for band_id, band in c.bands.items()}
+    judged = {(c["id"], m["band_id"]): (m["band_low"], m["band_high"])
+              for c in reference["claims"] for m in c["measured"] if m.get("band_id")}
+    assert {key: value for key, value in judged.items() if edges.get(key) != value} == {}
 
 
 def test_keep_writes_the_reference_of_the_runs_profile(tmp_path, monkeypatch):
