@@ -54,7 +54,13 @@ class Control:
             raise ValueError(f"the control is judged on {self.judged}, not on its principal band {self.principal!r}")
 
     def paired(self, runs: Sequence[T]) -> list[T]:
-        """A/A: the runs of other seeds to pair with ``runs`` seed by seed: run i + shift for run i."""
+        """A/A: the runs of other seeds to pair with ``runs`` seed by seed: run i + shift for run i.
+
+        The pairing goes round the seeds, so a difference of one statistic between the pairs sums to zero by
+        construction: the control's mean is 0, and what it tests is the seeds' spread. It fails a band ≥ δ when
+        that spread rules δ out; a band at δ = 0 it cannot fail, and the claim stays inconclusive: a comparison
+        judged against zero cannot be told from a change of seed by its own seeds.
+        """
         if self.kind != "A/A":
             raise ValueError(f"a {self.kind} control pairs no seeds")
         if len(runs) < 2:
