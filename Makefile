@@ -28,6 +28,9 @@ $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e ".[$(TF_EXTRA)]"
+	# Keras 2 for section 1's second column (experiments/instruments/generations.py), the minor version of
+	# TensorFlow's; without its dependencies, whose tensorflow requirement tensorflow-cpu meets under another name.
+	$(VENV)/bin/pip install --quiet --no-deps "tf-keras==2.21.*"
 	touch $@
 
 clean-venv:

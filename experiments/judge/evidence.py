@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from experiments.claims.controls import Alongside
 
 PerSeed = Sequence[float] | Resampled  # a statistic's value on each seed, or one value with its bootstrap
+NOT_MEASURED = object()  # Evidence.measure's keras2 when a quantity has no Keras 2 column
 
 
 class CheckCannotFail(Exception):
@@ -73,13 +74,17 @@ class Evidence:
     cannot_fail: str = ""  # why the check cannot fail, when its control holds its principal band
     qualifiers: list[str] = field(default_factory=list)  # "also without training: …", for the verdict's line
 
-    def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, ...] | None = None) -> Any:
+    def measure(self, quantity: str, value: Any, book: Any = None, headline: tuple[str, ...] | None = None,
+                keras2: Any = NOT_MEASURED) -> Any:
         """Record a measured quantity beside the book's number for it; returns ``value``.
 
         ``headline``: (chapter, stage[, the claim it illustrates, when not this one]) for a number the report
-        leads with, per seed in ``value``.
+        leads with, per seed in ``value``. ``keras2``: the same quantity measured under Keras 2 (None where
+        Keras 2 has no such row, or was not installed), for the report's column beside the book's.
         """
         entry = {"quantity": quantity, "value": jsonable(value), "book": jsonable(book)}
+        if keras2 is not NOT_MEASURED:
+            entry["keras2"] = jsonable(keras2)
         if headline is not None:
             entry["headline"] = list(headline)
         self.measured.append(entry)

@@ -52,6 +52,17 @@ def _cell(value: Any) -> str:
     return show(value).replace("|", "\\|").replace("\n", " ")
 
 
+def measured_table(reported: list[Mapping[str, Any]]) -> list[str]:
+    """The quantities measured once beside the book's; an exact claim measured under both generations of Keras
+    also beside Keras 2's, so that a drift is put on the generation where it arose."""
+    if any("keras2" in m for m in reported):
+        return ["", "| measured | book | Keras 2 | Keras 3 (here) |", "|---|---|---|---|"] + [
+            f"| {_cell(m['quantity'])} | {_cell(m['book'])} | {_cell(m.get('keras2'))} | {_cell(m['value'])} |"
+            for m in reported]
+    return ["", "| measured | here | book |", "|---|---|---|"] + [
+        f"| {_cell(m['quantity'])} | {_cell(m['value'])} | {_cell(m['book'])} |" for m in reported]
+
+
 def _verdict_table(claims: Iterable[Mapping[str, Any]]) -> list[str]:
     by_section: dict[str, list[Mapping[str, Any]]] = {}
     for claim in claims:
@@ -107,8 +118,7 @@ def _claim(entry: Mapping[str, Any]) -> list[str]:
         lines += [f"| {_cell(m['quantity'])} ({m['alongside']}) | {show(m['value'])} ± {m['spread']:.2g} "
                   f"| {_cell(m['per_seed'])} | {_cell(m['band'])} | {m['outcome']} |" for m in alongside]
     if reported:
-        lines += ["", "| measured | here | book |", "|---|---|---|"]
-        lines += [f"| {_cell(m['quantity'])} | {_cell(m['value'])} | {_cell(m['book'])} |" for m in reported]
+        lines += measured_table(reported)
     if entry["departures"]:
         lines += ["", "Departures from the book:", ""] + [f"- {d}" for d in entry["departures"]]
     told = [t for t in entry["tests"] if t["verdict"] not in ("reproduced",) and t["message"]]
