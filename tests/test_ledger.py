@@ -61,3 +61,28 @@ def test_the_report_names_a_nondeterministic_run(tmp_path):
     page = render(results)
     assert "<b>Nondeterministic</b>: 1 training run under the same key" in page
     assert RUNS["7c3fecc3"]["name"] in page
+
+
+def test_the_cpus_vector_extensions_are_read_from_its_flags():
+    from experiments.run.environment import cpu_isa
+
+    flags = "processor\t: 0\nflags\t\t: fpu sse4_2 avx avx2 fma bmi2 avx512f avx512_vnni\n"
+    assert cpu_isa(flags) == "sse4_2 avx avx2 fma avx512f avx512_vnni"
+    assert cpu_isa("processor\t: 0\n") == "unknown"
+
+
+def test_other_vector_extensions_are_named_beside_other_weights():
+    """oneDNN chooses its CPU kernels by the vector extensions, which no key holds: a move of weights under one key
+    on a CPU of another set is put beside that change."""
+    def on(isa: str, runs: dict) -> dict:
+        results = results_with(runs)
+        results["run"]["device"] = {"cpu_isa": isa}
+        return history.summarise(results)
+
+    tonight = copy.deepcopy(RUNS)
+    tonight["7c3fecc3"]["weights"] = "cccc"
+    change = history.changes(on("sse4_2 avx avx2 fma avx512f", RUNS), on("sse4_2 avx avx2 fma", tonight))
+    assert change["versions"]["CPU vector extensions"] == ["sse4_2 avx avx2 fma avx512f", "sse4_2 avx avx2 fma"]
+    assert [n["key"] for n in change["nondeterministic"]] == ["7c3fecc3"]
+    assert "CPU vector extensions" not in history.changes(history.summarise(results_with(RUNS)),
+                                                          on("avx2", RUNS))["versions"]  # not recorded before

@@ -13,7 +13,7 @@ from experiments.instruments import probes
 from experiments.run.cache import RunCache
 from experiments.run.measurements import measured, measured_arrays
 
-RUN = SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="final")
+RUN = SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="final", weights_digest="5eed")
 ARRAYS = [np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)]
 
 
@@ -38,8 +38,10 @@ def test_a_measurement_read_back_is_exactly_what_was_computed(tmp_path):
 
 
 @pytest.mark.parametrize("change", [
-    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="fedc9876"), final_weights="final")]},
-    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="initial")]},
+    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="fedc9876"), final_weights="final", weights_digest="5eed")]},
+    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="initial", weights_digest="5eed")]},
+    # the same key trained again to other weights: the old measurement is not of them
+    {"runs": [SimpleNamespace(entry=SimpleNamespace(name="0123abcd"), final_weights="final", weights_digest="f00d")]},
     {"arrays": [ARRAYS[0] + 1]},
     {"parameters": {"images": 200}},
     {"code": [curves]},

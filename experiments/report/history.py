@@ -37,6 +37,7 @@ def summarise(results: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": run["id"], "started": run["started"], "profile": run["profile"], "duration_s": run["duration_s"],
         "git_commit": run["git_commit"], "versions": run["versions"], "gpus": run["device"].get("gpus", []),
+        "cpu_isa": run["device"].get("cpu_isa"),
         "incomplete": run.get("incomplete", False), "claims": claims,
         "weights": {key: facts["weights"] for key, facts in run.get("runs", {}).items()},
         "run_names": {key: facts["name"] for key, facts in run.get("runs", {}).items()},
@@ -107,6 +108,8 @@ def changes(before: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any]
     }
     if before.get("gpus") != now.get("gpus"):
         versions["gpus"] = [before.get("gpus"), now.get("gpus")]
+    if None not in (before.get("cpu_isa"), now.get("cpu_isa")) and before["cpu_isa"] != now["cpu_isa"]:
+        versions["CPU vector extensions"] = [before["cpu_isa"], now["cpu_isa"]]  # oneDNN's kernels follow them
     return {"previous_run": before["id"], "flipped": flipped, "moved": moved, "versions": versions,
             "nondeterministic": nondeterministic(before, now)}
 

@@ -34,10 +34,28 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+# The vector extensions oneDNN chooses its CPU kernels by: on another set a run may end on other last bits.
+VECTOR_EXTENSIONS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
+                     "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8")
+
+
+def cpu_isa(cpuinfo: str | None = None) -> str:
+    """The CPU's vector extensions among VECTOR_EXTENSIONS, from /proc/cpuinfo's flags; "unknown" without it."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return "unknown"
+    flags = next((set(line.split(":", 1)[1].split()) for line in cpuinfo.splitlines() if line.startswith("flags")),
+                 None)
+    return "unknown" if flags is None else " ".join(f for f in VECTOR_EXTENSIONS if f in flags)
+
+
 def device() -> dict[str, object]:
-    """The CPU, and the GPUs TensorFlow sees (none on a CPU wheel)."""
+    """The CPU, its vector extensions, and the GPUs TensorFlow sees (none on a CPU wheel)."""
     return {
         "cpu": _cpu_model(),
+        "cpu_isa": cpu_isa(),
         "cpu_count": os.cpu_count(),
         "gpus": devices.gpu_names(),
         "platform": platform.platform(),

@@ -2,7 +2,7 @@
 measuring again.
 
 A measurement is keyed by all it depends on: the runs it measures (their
-cache keys, which are their behaviour, and which of their weights), the
+cache keys, which are their behaviour, which of their weights, and those weights' digest), the
 digest of the arrays it is given, its parameters, and the source text of the
 code that computes it (a change there measures again, in seconds, where a
 change of a run retrains it). The value is stored as JSON, which gives back
@@ -36,7 +36,9 @@ def measurement_key(name: str, runs: Iterable[Any] = (), arrays: Iterable[np.nda
                     parameters: Mapping[str, Any] | None = None, code: Iterable[ModuleType] = ()) -> str:
     identity = {
         "measurement": name,
-        "runs": [[run.entry.name, run.final_weights] for run in runs],
+        # a run by its key, which of its weights, and their bytes: a cache entry trained again under its key (on a CPU
+        # of other vector extensions, whose oneDNN kernels end on other last bits) is not measured by the old value
+        "runs": [[run.entry.name, run.final_weights, run.weights_digest] for run in runs],
         "arrays": digest_arrays(list(arrays)),
         "parameters": parameters or {},
         "code": {module.__name__: hashlib.sha256(inspect.getsource(module).encode()).hexdigest() for module in code},

@@ -27,6 +27,10 @@ SEEDING = {
     "batch order": "with its seed set, Keras 3's fit on arrays draws one shuffled order of a run's training set and "
                    "repeats it every epoch, where the books' Keras 2 drew a new one each epoch; the suite's fit draws "
                    "that order once (tests/test_training_runs.py holds both)",
+    "CPU kernels": "oneDNN chooses them by the CPU's vector extensions (the run's device.cpu_isa), which a run's key "
+                   "does not hold: a run repeats bit for bit on CPUs of one set, and on another its weights differ in "
+                   "their last bits (a run retrained under ONEDNN_MAX_CPU_ISA=AVX2 on an AVX-512 CPU does), and then "
+                   "the comparison with an earlier run calls it nondeterministic beside the change of extensions",
 }
 
 

@@ -19,9 +19,9 @@ import numpy as np
 
 from experiments.claims.recipe import TrainSpec
 from experiments.data.arrays import Arrays
-from experiments.run.cache import RunCache
-from experiments.run.fitting import FIT_OPTIONS, fit, initial_model
 from experiments.run import ledger
+from experiments.run.cache import MANIFEST, RunCache
+from experiments.run.fitting import FIT_OPTIONS, fit, initial_model
 from experiments.run.identity import cache_key
 from experiments.run.measurements import measured
 
@@ -52,6 +52,12 @@ class Run:
         model = self.spec.build()
         model.load_weights(self.entry / f"{self.final_weights if weights == 'final' else weights}.weights.h5")
         return model
+
+    @property
+    def weights_digest(self) -> str:
+        """The SHA-256 of the file its model's final weights come from, as its cache entry's manifest holds it."""
+        manifest = json.loads((self.entry / MANIFEST).read_text())
+        return manifest["files"][f"{self.final_weights}.weights.h5"]
 
     @property
     def checkpoint(self) -> Path:
