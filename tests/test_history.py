@@ -70,3 +70,14 @@ def test_previous_run_is_the_last_complete_one_of_the_profile(tmp_path):
     assert history.previous_run(runs, "smoke")["id"] == "1"
     assert history.previous_run(runs, "full")["id"] == "4"
     assert history.previous_run([], "smoke") is None
+
+
+def test_a_night_is_compared_with_the_last_one_on_its_class_of_gpus(tmp_path):
+    for summary in (run("h100", {}, gpus=["H100"]), run("a100", {}, gpus=["A100", "A100"]), run("cpu", {})):
+        history.append(tmp_path, summary)
+    runs = history.read(tmp_path)
+    assert history.previous_run(runs, "smoke", ["H100"])["id"] == "h100"
+    assert history.previous_run(runs, "smoke", ["A100"])["id"] == "a100"
+    assert history.previous_run(runs, "smoke", [])["id"] == "cpu"
+    assert history.previous_run(runs, "smoke", ["L4"]) is None
+    assert history.previous_run(runs, "smoke")["id"] == "cpu"  # any class

@@ -75,6 +75,18 @@ def test_a_shard_that_died_leaves_its_claims_not_checked_and_the_run_incomplete(
     assert next(c for c in results["claims"] if c["id"] == "geom.same")["verdict"] == "not_encoded"
 
 
+def test_the_merged_run_has_every_shards_gpus_and_names_versions_that_differ(shards) -> None:
+    from experiments.report.shards import merge
+
+    a, b = (json.loads(path.read_text()) for path in shards.values())
+    a["run"]["device"]["gpus"], b["run"]["device"]["gpus"] = ["H100"], ["A100"]
+    b["run"]["versions"] = {**b["run"]["versions"], "keras": "9.9.9"}
+    run = merge({"a": a, "b": b})["run"]
+    assert run["device"]["gpus"] == ["A100", "H100"]
+    assert run["versions_differ"] == ["keras"]
+    assert run["shards"]["b"]["device"]["gpus"] == ["A100"]
+
+
 def test_shards_of_different_runs_are_refused(shards) -> None:
     a = json.loads(shards["a"].read_text())
     other = json.loads(shards["b"].read_text())

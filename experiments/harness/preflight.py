@@ -2,12 +2,20 @@
 
     python -m experiments.harness.preflight            # make preflight
 
+    python -m experiments.harness.preflight --checks checks/test_transfer.py   # one shard's
+
 1. the GPU is seen (else: why not);
-2. one training step of each heavy model of the full profile runs twice from the same seed with
-   bit-identical weights under op determinism;
-3. every download answers within its time limit;
-4. each heavy run's seconds per epoch, measured here on its own layers and batch size, give a projected
-   wall time for the full profile, printed beside the nightly workflow's limit.
+2. the run cache, the Keras cache and the report directory can be written;
+3. one training step of each heavy model of the full profile runs twice from the same seed with
+   bit-identical weights under op determinism, and a validation batch of the suite's size fits;
+4. each file the full profile reads is in place (experiments/data/fetch.py), or its address answers: a
+   missing file is said, and fails nothing here (only the checks that read it);
+5. each heavy run's seconds per epoch, measured here on its own layers and batch size, give a projected
+   wall time for the shard of ``--checks`` (the whole profile without it), which fails above SHARD_SHARE
+   of the nightly workflow's limit of a shard.
+
+The exit status is 1 for what a shard cannot do without: no GPU, nondeterministic steps, a directory it
+cannot write, or a projection over its share of the limit.
 
 Random weights stand in for ImageNet's (the arithmetic is the same), and random images for the
 photographs. ``--size`` shrinks every input for a test of the command itself on a CPU.
@@ -19,8 +27,10 @@ import argparse
 import dataclasses
 import inspect
 import json
+import os
 import re
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -28,12 +38,14 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from tensorflow.errors import ResourceExhaustedError
 
 from experiments.claims import overfitting, transfer
 from experiments.claims.recipe import TrainSpec
-from experiments.data import cats_vs_dogs, datasets, downloads, weights
+from experiments.data import downloads, fetch
 from experiments.paths import WORKFLOW
 from experiments.run import devices, flops, pretrained
+from experiments.run.cache import default_cache_dir
 from experiments.run.environment import device
 from experiments.run.fitting import (
     COMPILE_OPTIONS,
@@ -48,6 +60,9 @@ from experiments.run.profiles import PROFILES
 from experiments.run.seeding import seed_everything
 
 TRAIN_IMAGES, VALIDATION_IMAGES = 2_000, 1_000  # the book's small set: per epoch, every run of sections 4-6
+# A shard's heavy runs may take this share of its time limit; the rest is for its other checks, the set-up,
+# restoring the fetched files and writing the results.
+SHARD_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,7 @@ class HeavyRun:
 
     name: str
     spec: TrainSpec
+    module: str  # the check module that trains it: a shard that runs it pays for it
 
     @property
     def size(self) -> int:
@@ -82,15 +98,19 @@ def heavy_runs(profile_name: str = "full") -> list[HeavyRun]:
     """The runs whose arithmetic dominates ``profile_name``'s night (the full profile's) or day (the smoke's)."""
     profile = PROFILES[profile_name]
     base = profile.transfer_base
+    scratch, section5 = "checks/test_overfitting.py", "checks/test_transfer.py"
     runs = [
-        HeavyRun("cats-vs-dogs convnet, plain", overfitting.cats_convnet_spec(profile, seed=0)),
-        HeavyRun("cats-vs-dogs convnet, augmented", overfitting.cats_convnet_spec(profile, seed=0, augmented=True)),
-        HeavyRun(f"{base} extraction with augmentation", transfer.augmented_extraction_spec(profile, seed=0)),
-        HeavyRun(f"{base} fine-tuning its top block", transfer.augmented_extraction_spec(profile, seed=0, fine_tune=True)),
+        HeavyRun("cats-vs-dogs convnet, plain", overfitting.cats_convnet_spec(profile, seed=0), scratch),
+        HeavyRun("cats-vs-dogs convnet, augmented", overfitting.cats_convnet_spec(profile, seed=0, augmented=True),
+                 scratch),
+        HeavyRun(f"{base} extraction with augmentation", transfer.augmented_extraction_spec(profile, seed=0), section5),
+        HeavyRun(f"{base} fine-tuning its top block", transfer.augmented_extraction_spec(profile, seed=0, fine_tune=True),
+                 section5),
     ]
     if profile.tutorial_mobilenet_v2:
-        runs += [HeavyRun("MobileNetV2 (TFT), base frozen", transfer.tft_spec(profile, seed=0)),
-                 HeavyRun("MobileNetV2 (TFT), fine-tuned from layer 100", transfer.tft_spec(profile, seed=0, fine_tune=True))]
+        runs += [HeavyRun("MobileNetV2 (TFT), base frozen", transfer.tft_spec(profile, seed=0), section5),
+                 HeavyRun("MobileNetV2 (TFT), fine-tuned from layer 100", transfer.tft_spec(profile, seed=0, fine_tune=True),
+                          section5)]
     return runs
 
 
@@ -135,9 +155,12 @@ def timed_epoch_seconds(run: HeavyRun, size: int, steps: int, book: bool = False
     started = time.perf_counter()
     epoch()
     per_step = (time.perf_counter() - started) / steps
+    # One whole validation batch of the suite's size: its activations are what a GPU's memory must hold at once.
+    validation_batch = 32 if book else FIT_OPTIONS["validation_batch_size"]
+    x_val, _ = _batch(size, min(validation_batch, VALIDATION_IMAGES))
     started = time.perf_counter()
-    model.predict(x, batch_size=32 if book else FIT_OPTIONS["validation_batch_size"], verbose=0)
-    per_validated = (time.perf_counter() - started) / len(x)
+    model.predict(x_val, batch_size=validation_batch, verbose=0)
+    per_validated = (time.perf_counter() - started) / len(x_val)
     return per_step * TRAIN_IMAGES / run.batch_size + per_validated * VALIDATION_IMAGES
 
 
@@ -148,11 +171,37 @@ def flops_per_epoch(run: HeavyRun, size: int) -> int:
 
 
 def download_addresses() -> dict[str, str]:
-    addresses = {"photographs (PetImages)": cats_vs_dogs.PETIMAGES.url, "MNIST": f"{datasets.KERAS_DATASETS}/mnist.npz",
-                 "elephant photograph": datasets.ELEPHANT_PHOTO[1]}
-    addresses |= {f"Fashion-MNIST {f.name}": f"{datasets.KERAS_DATASETS}/{f.name}" for f in datasets.FASHION_MNIST_FILES.values()}
-    addresses |= {f"ImageNet weights {name}": file.url for name, file in weights.IMAGENET_WEIGHTS.items()}
-    return addresses
+    """What the full profile downloads where no copy is in place: {what: address}."""
+    return {need.what: need.url for need in fetch.needs(PROFILES["full"])}
+
+
+def downloads_state() -> list[tuple[str, str]]:
+    """(what, its state) for each file of the full profile: in place (not asked for again), or its address's answer."""
+    found = []
+    for need in fetch.needs(PROFILES["full"]):
+        copy = need.present()
+        failure = "" if copy is not None else reachable(need.url)
+        found.append((need.what, f"in place at {copy}" if copy is not None else failure or "reachable"))
+    return found
+
+
+def unwritable() -> list[str]:
+    """The directories a shard writes that it cannot: the run cache, the Keras cache, $REPORTS where set."""
+    directories = {"the run cache": default_cache_dir(),
+                   "the Keras cache": Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))}
+    if os.environ.get("REPORTS"):
+        directories["$REPORTS"] = Path(os.environ["REPORTS"])
+    problems = []
+    for what, directory in directories.items():
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory):
+                pass
+        except OSError as error:
+            problems.append(f"{what} ({directory}) cannot be written: {error.strerror or error}; create it and give "
+                            f"the runner's user write access (sudo install -d -o \"$USER\" {directory}), or point "
+                            "the workflow's variables elsewhere")
+    return problems
 
 
 def reachable(url: str) -> str:
@@ -167,8 +216,10 @@ def reachable(url: str) -> str:
 
 
 def workflow_limit_minutes(path: Path = WORKFLOW) -> int | None:
-    """The time limit of the workflow's first job: each shard's."""
-    found = re.search(r"timeout-minutes:\s*(\d+)", path.read_text()) if path.is_file() else None
+    """The time limit of the workflow's shard job."""
+    text = path.read_text() if path.is_file() else ""
+    shard = re.search(r"^  shard:\n(.*?)(?=^  \w)", text, re.MULTILINE | re.DOTALL)
+    found = re.search(r"timeout-minutes:\s*(\d+)", shard.group(1)) if shard else None
     return int(found.group(1)) if found else None
 
 
@@ -251,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, metavar="PATH",
                         help="with --arithmetic: also write the projection there (the findings page shows "
                              "reports/reference/projection.json)")
+    parser.add_argument("--checks", nargs="+", default=None, metavar="MODULE",
+                        help="the check modules of one shard: project its heavy runs only, against its share of the "
+                             "shard's limit")
     parser.add_argument("--no-host", action="store_true",
                         help="with --arithmetic: leave out the host's time an epoch (measured here, a minute or so)")
     args = parser.parse_args(argv)
@@ -266,26 +320,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"GPU: {', '.join(gpus)}" if gpus else f"GPU: none — {devices.why_no_gpu()}")
     if not gpus and not args.allow_cpu:
         return 1
+    for problem in unwritable():
+        problems += 1
+        print(problem)
     devices.prepare(None)
+    shard = [run for run in heavy_runs() if not args.checks or run.module in args.checks]
     total = 0.0
-    for run in heavy_runs():
+    for run in shard:
         size = args.size or run.size
         identical = one_step_twice(run, size)
         problems += not identical
-        epoch = timed_epoch_seconds(run, size, args.steps)
+        try:
+            epoch = timed_epoch_seconds(run, size, args.steps)
+        except ResourceExhaustedError as error:  # a training batch, or one validation batch of the suite's size
+            problems += 1
+            print(f"{run.name} at {size} px: out of GPU memory in a training step or a validation batch of "
+                  f"{FIT_OPTIONS['validation_batch_size']:,} images ({str(error).splitlines()[0][:200]})")
+            continue
         minutes = epoch * run.epochs * seeds / 60
         total += minutes
         arithmetic = flops_per_epoch(run, size)
         print(f"{run.name} at {size} px: one step twice {'bit-identical' if identical else 'DIFFERS'}; "
               f"{epoch:.1f} s an epoch ({arithmetic / 1e12:.2f} TFLOP, {arithmetic / epoch / 1e12:.2f} TFLOP/s) "
               f"→ {minutes:.1f} min for {seeds} run(s) × {run.epochs} epochs")
-    for what, url in download_addresses().items():
-        failure = reachable(url)
-        problems += bool(failure)
-        print(f"download {what}: {'reachable' if not failure else failure}")
+    for what, state in downloads_state():
+        print(f"download {what}: {state}")
     limit = workflow_limit_minutes()
-    print(f"projected full profile, {seeds} seeds, heavy runs only: {total:.0f} min; each shard of the nightly "
+    which = f"the shard of {' '.join(args.checks)}" if args.checks else "the full profile"
+    print(f"projected {which}, {seeds} seeds, heavy runs only: {total:.0f} min; each shard of the nightly "
           f"workflow is allowed {limit if limit is not None else '?'} min")
+    if args.checks and limit is not None and total > SHARD_SHARE * limit:
+        problems += 1
+        print(f"over budget: {total:.0f} min is more than {SHARD_SHARE:.0%} of the shard's {limit} min; split the "
+              "shard, or run it with fewer seeds")
     return 1 if problems else 0
 
 

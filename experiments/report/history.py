@@ -71,9 +71,12 @@ def append(directory: Path, summary: Mapping[str, Any]) -> None:
         os.close(descriptor)
 
 
-def previous_run(history: Iterable[Mapping[str, Any]], profile: str) -> Mapping[str, Any] | None:
-    """The latest complete run of ``profile`` in ``history``."""
-    same = [run for run in history if run["profile"] == profile and not run.get("incomplete")]
+def previous_run(history: Iterable[Mapping[str, Any]], profile: str,
+                 gpus: list[str] | None = None) -> Mapping[str, Any] | None:
+    """The latest complete run of ``profile`` in ``history``; with ``gpus``, on GPUs of that class (the same models,
+    or none): a night on other GPUs is another baseline, not a change of device."""
+    same = [run for run in history if run["profile"] == profile and not run.get("incomplete")
+            and (gpus is None or sorted(set(run.get("gpus", []))) == sorted(set(gpus)))]
     return same[-1] if same else None
 
 

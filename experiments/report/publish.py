@@ -19,12 +19,13 @@ from experiments.report.results import ResultsError, load_results
 
 
 def publish(directory: Path, results: dict[str, Any]) -> Path:
-    """Compare ``results`` with the previous run of its profile and with the reference run, then write it as
+    """Compare ``results`` with the previous run of its profile on its class of GPUs and with the reference run, then
+    write it as
     DIR/<run id>/{results.json,report.html}, point DIR/latest at it, append it to the history and rewrite
     DIR/index.html. ``results`` gains "changes" and "since_reference"; returns the run's directory."""
     summary = history.summarise(results)
     past = history.read(directory)
-    before = history.previous_run(past, summary["profile"])
+    before = history.previous_run(past, summary["profile"], summary["gpus"])
     results["changes"] = history.changes(before, summary) if before else None
     results["since_reference"] = since_reference(summary)
     page = render(results)

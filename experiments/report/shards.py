@@ -47,8 +47,11 @@ def merge(shards: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Any]:
         "id": f"{min(run['id'] for run in runs.values()).rsplit('-', 1)[0]}-{first['profile']}-merged",
         "started": started,
         "duration_s": max(run["duration_s"] for run in runs.values()),  # the shards ran side by side
-        "versions": first["versions"],
-        "device": first["device"],
+        "versions": first["versions"],  # each shard's own are under "shards"; a merge of differing ones says so below
+        # every shard's GPUs: the night's class of device, which its baseline must share (history.previous_run)
+        "device": {**first["device"], "gpus": sorted({gpu for run in runs.values() for gpu in run["device"].get("gpus", [])})},
+        "versions_differ": sorted({name for run in runs.values() for name, version in run["versions"].items()
+                                   if version != first["versions"].get(name)}),
         "data": {k: v for run in runs.values() for k, v in run.get("data", {}).items()},
         "workers": {f"{name}/{worker}": gpu for name, run in runs.items() for worker, gpu in run.get("workers", {}).items()},
         "determinism": first["determinism"],
