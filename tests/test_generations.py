@@ -6,7 +6,7 @@ import pytest
 
 from experiments.instruments import architecture, generations
 from experiments.report import findings
-from experiments.run.cache import RunCache
+from experiments.run.cache import RunCache, default_cache_dir
 
 
 def test_without_tf_keras_there_is_no_column_and_no_child(tmp_path, monkeypatch):
@@ -23,11 +23,12 @@ def test_tf_keras_of_another_minor_version_than_tensorflow_is_an_error(monkeypat
         generations.keras2_version()
 
 
-def test_the_child_measures_what_the_checks_measure_and_is_kept(tmp_path, monkeypatch):
-    """Every claim of MEASURES comes back with its quantities, as tuples; a second call reads the cache."""
+def test_the_child_measures_what_the_checks_measure_and_is_kept(monkeypatch):
+    """Every claim of MEASURES comes back with its quantities, as tuples; a second call reads the cache (the run
+    cache the checks use: its measurement there is the checks' own, and not taken twice)."""
     if generations.keras2_version() is None:
         pytest.skip(f"tf-keras is not installed: {generations.INSTALL}")
-    cache = RunCache(tmp_path)
+    cache = RunCache(default_cache_dir())
     measured = generations.keras2_measures(cache)
     assert set(measured) == set(architecture.MEASURES)
     gap = architecture.gap_quantities()

@@ -314,6 +314,19 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(pytester: pytest.Pytester) -> None:
     assert "incomplete run</b> (stopped by SIGTERM)" in (pytester.path / "reports" / "latest" / "report.html").read_text()
 
 
+def test_a_claim_whose_checks_a_stopped_run_did_not_finish_is_partly_checked(pytester: pytest.Pytester) -> None:
+    """A shard cut short at its time limit must not report a claim whole from the half of its checks that ran."""
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
+    three_checks(pytester, "test_limit", "    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(30)\n",
+                 claims=("geom.same", "geom.same", "geom.pool"))
+    assert pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=60).ret == pytest.ExitCode.INTERRUPTED
+    claims = {c["id"]: c for c in results_of(pytester)["claims"]}
+    assert claims["geom.same"]["verdict"] == "partly_checked"
+    assert claims["geom.same"]["not_checked"] == [
+        "test_b: not run: the run was stopped (SIGTERM) before this check ended"]
+    assert claims["geom.pool"]["verdict"] == "not_encoded"  # none of its checks began: not checked in this run
+
+
 def test_xdist_gives_one_report_with_everything_and_a_killed_worker_costs_only_its_check(
         project: pytest.Pytester) -> None:
     """Under ``-n 2`` one run has every check's verdict, as without workers; a worker process that dies mid-check

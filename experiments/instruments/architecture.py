@@ -118,8 +118,10 @@ def freezing_quantities() -> dict[str, int]:
 
 
 def mobilenet_quantities(fine_tune_ats: Sequence[int] = (100, 99)) -> dict[str, Any]:
-    """arch.tft.mobilenet_v2: TFT's counts of its base and model, and the split after unfreezing from each layer
-    (each on a fresh base, frozen whole, as the tutorial unfreezes it: not on one frozen layer by layer)."""
+    """arch.tft.mobilenet_v2: TFT's counts of its base and model, and the split after unfreezing from each layer.
+
+    Each split starts from every layer trainable, as on the tutorial's fresh base: making the base trainable
+    again does not make trainable a layer frozen one by one before."""
     base = pretrained.mobilenet_v2_base()
     model = pretrained.mobilenet_v2_classifier(base)
     base.trainable = False
@@ -127,8 +129,8 @@ def mobilenet_quantities(fine_tune_ats: Sequence[int] = (100, 99)) -> dict[str, 
              "model total": model.count_params(), "frozen trainable": parameter_split(model)[0],
              "layers in the base": len(base.layers)}
     for fine_tune_at in fine_tune_ats:
-        base = pretrained.mobilenet_v2_base()
-        model = pretrained.mobilenet_v2_classifier(base)
+        for layer in base.layers:
+            layer.trainable = True
         pretrained.unfreeze_from(base, fine_tune_at)
         found[f"fine_tune_at={fine_tune_at}: trainable, non-trainable"] = parameter_split(model)
     return found

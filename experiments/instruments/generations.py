@@ -61,8 +61,10 @@ def lists(value: Any) -> Any:
 
 def measure_in_child() -> dict[str, dict[str, Any]]:
     """Run MEASURES in a child process whose `keras` is tf-keras; {claim: {quantity: value}}, values as JSON."""
+    # TF_USE_LEGACY_KERAS: TensorFlow takes tf-keras for its Keras and never imports Keras 3 (a second faster)
+    environment = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_USE_LEGACY_KERAS": "1"}
     child = subprocess.run([sys.executable, "-m", __name__], capture_output=True, text=True, check=False,
-                           timeout=CHILD_TIMEOUT_S, env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "2"})
+                           timeout=CHILD_TIMEOUT_S, env=environment)
     if child.returncode != 0:
         raise GenerationError(f"measuring under Keras 2 ({DISTRIBUTION} {keras2_version()}) failed: "
                               + (child.stderr.strip().splitlines() or ["no output"])[-1])
@@ -94,7 +96,7 @@ def _tensorflow_version() -> str:
 def _main() -> None:
     import tf_keras
 
-    sys.modules["keras"] = tf_keras  # TensorFlow has imported Keras 3 under that name; the models take tf-keras
+    sys.modules["keras"] = tf_keras  # TF_USE_LEGACY_KERAS keeps TensorFlow from importing Keras 3 under that name
     from experiments.instruments.architecture import MEASURES
     from experiments.run import models, pretrained
 
