@@ -38,6 +38,22 @@ def test_the_child_measures_what_the_checks_measure_and_is_kept(monkeypatch):
     assert generations.keras2_measures(cache) == measured
 
 
+def test_the_child_sees_no_gpu_and_no_keras_3(monkeypatch):
+    """On a GPU runner the child would otherwise take most of each GPU's memory from the checks running beside it."""
+    seen = {}
+
+    class Ran:
+        returncode, stdout, stderr = 0, "{}", ""
+
+    def run(command, **options):
+        seen.update(options["env"])
+        return Ran()
+
+    monkeypatch.setattr(generations.subprocess, "run", run)
+    assert generations.measure_in_child() == {}
+    assert (seen["CUDA_VISIBLE_DEVICES"], seen["TF_USE_LEGACY_KERAS"]) == ("", "1")
+
+
 def test_a_failing_child_is_an_error_with_its_last_line(monkeypatch):
     class Failed:
         returncode, stdout, stderr = 1, "", "Traceback …\nImportError: cannot import name 'ops' from 'keras'"

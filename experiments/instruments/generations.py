@@ -61,8 +61,9 @@ def lists(value: Any) -> Any:
 
 def measure_in_child() -> dict[str, dict[str, Any]]:
     """Run MEASURES in a child process whose `keras` is tf-keras; {claim: {quantity: value}}, values as JSON."""
-    # TF_USE_LEGACY_KERAS: TensorFlow takes tf-keras for its Keras and never imports Keras 3 (a second faster)
-    environment = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_USE_LEGACY_KERAS": "1"}
+    # TF_USE_LEGACY_KERAS: TensorFlow takes tf-keras for its Keras and never imports Keras 3 (a second faster).
+    # No GPU: counting needs none, and TensorFlow would take most of every GPU's memory from the checks beside it.
+    environment = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_USE_LEGACY_KERAS": "1", "CUDA_VISIBLE_DEVICES": ""}
     child = subprocess.run([sys.executable, "-m", __name__], capture_output=True, text=True, check=False,
                            timeout=CHILD_TIMEOUT_S, env=environment)
     if child.returncode != 0:
