@@ -88,3 +88,10 @@ def test_the_committed_peak_share_is_of_todays_heavy_runs():
     assert [(run["name"], run["size"], run["flop_per_epoch"]) for run in committed["runs"]] == [
         (run.name, run.size, preflight.flops_per_epoch(run, run.size)) for run in preflight.heavy_runs(committed["profile"])]
     assert all(run["suite_seconds_per_epoch"] > 0 and run["book_seconds_per_epoch"] > 0 for run in committed["runs"])
+    import statistics
+
+    assert committed["repetitions"] >= 3  # one pass ranks nothing on a shared machine
+    for run in committed["runs"]:  # each row's numbers are its pairs' own
+        assert len(run["suite_seconds"]) == len(run["book_seconds"]) == committed["repetitions"]
+        assert run["suite_seconds_per_epoch"] == statistics.median(run["suite_seconds"])
+        assert run["suite_over_book"] == statistics.median(s / b for s, b in zip(run["suite_seconds"], run["book_seconds"]))

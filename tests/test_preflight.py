@@ -47,6 +47,7 @@ def test_a_directory_the_shard_cannot_write_fails_with_what_to_do(mirror, capsys
 def test_a_shard_over_its_share_of_the_limit_fails(capsys, monkeypatch):
     runs = preflight.heavy_runs()
     monkeypatch.setattr(preflight, "one_step_twice", lambda run, size: True)
+    monkeypatch.setattr(preflight, "validates_a_whole_batch", lambda run, size: None)
     monkeypatch.setattr(preflight, "flops_per_epoch", lambda run, size: 1e12)
     monkeypatch.setattr(preflight, "downloads_state", list)
     limit = preflight.workflow_limit_minutes()
@@ -77,7 +78,7 @@ def test_a_run_out_of_gpu_memory_is_said_and_fails(capsys, monkeypatch):
     runs = preflight.heavy_runs()[:1]
     monkeypatch.setattr(preflight, "heavy_runs", lambda: runs)
     monkeypatch.setattr(preflight, "one_step_twice", lambda run, size: True)
-    monkeypatch.setattr(preflight, "timed_epoch_seconds", exhausted)
+    monkeypatch.setattr(preflight, "validates_a_whole_batch", lambda run, size: exhausted(run, size, 0))
     monkeypatch.setattr(preflight, "downloads_state", list)
     assert preflight.main(["--allow-cpu"]) == 1
     assert f"{runs[0].name} at {runs[0].size} px: out of GPU memory" in capsys.readouterr().out

@@ -155,13 +155,18 @@ def timed_epoch_seconds(run: HeavyRun, size: int, steps: int, book: bool = False
     started = time.perf_counter()
     epoch()
     per_step = (time.perf_counter() - started) / steps
-    # One whole validation batch of the suite's size: its activations are what a GPU's memory must hold at once.
-    validation_batch = 32 if book else FIT_OPTIONS["validation_batch_size"]
-    x_val, _ = _batch(size, min(validation_batch, VALIDATION_IMAGES))
     started = time.perf_counter()
-    model.predict(x_val, batch_size=validation_batch, verbose=0)
-    per_validated = (time.perf_counter() - started) / len(x_val)
+    model.predict(x, batch_size=32 if book else FIT_OPTIONS["validation_batch_size"], verbose=0)
+    per_validated = (time.perf_counter() - started) / len(x)
     return per_step * TRAIN_IMAGES / run.batch_size + per_validated * VALIDATION_IMAGES
+
+
+def validates_a_whole_batch(run: HeavyRun, size: int) -> None:
+    """One validation batch of the suite's size through the model: its activations are what a GPU's memory must
+    hold at once, which the timed steps' smaller batches never ask for. Raises ResourceExhaustedError if not."""
+    model = _compiled(run, size, seed=0)
+    x, _ = _batch(size, min(FIT_OPTIONS["validation_batch_size"], VALIDATION_IMAGES))
+    model.predict(x, batch_size=FIT_OPTIONS["validation_batch_size"], verbose=0)
 
 
 def flops_per_epoch(run: HeavyRun, size: int) -> int:
@@ -331,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         identical = one_step_twice(run, size)
         problems += not identical
         try:
+            validates_a_whole_batch(run, size)
             epoch = timed_epoch_seconds(run, size, args.steps)
         except ResourceExhaustedError as error:  # a training batch, or one validation batch of the suite's size
             problems += 1

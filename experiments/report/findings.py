@@ -165,15 +165,21 @@ def _peak_share(measured: Mapping[str, Any]) -> list[str]:
              f"{measured['profile']} --json {path}` writes on {measured['measured_on']}: the {measured['profile']} "
              "profile's heavy runs, each epoch's FLOP counted from the model, its seconds measured from "
              f"{measured['steps']} steps after a warm-up one, as the suite trains it and as the book's plain "
-             f"`model.fit` does, in one process. The peak: {peak['cores']} cores × {peak['ghz']:.2f} GHz × "
+             f"`model.fit` does, in one process, {measured['repetitions']} times in pairs back to back (the first of a "
+             "pair alternating): the medians, their range, and the median of the pairs' ratios. The peak: "
+             f"{peak['cores']} cores × {peak['ghz']:.2f} GHz × "
              f"{peak['fp32_lanes']} fp32 lanes ({peak['vector']}) × 2 (a multiply-add) × {peak['fma_units']} FMA "
              f"units a core (assumed) = {peak['gflops']:.0f} GFLOP/s.", "",
-             "| run | px | GFLOP an epoch | s an epoch, suite | book's fit | share of the peak, suite | book's fit |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| run | px | GFLOP an epoch | s an epoch, suite (range) | book's fit (range) | suite / book, median of "
+             "pairs | share of the peak, suite | book's fit |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for run in measured["runs"]:
         gflop = run["flop_per_epoch"] / 1e9
         suite, book = run["suite_seconds_per_epoch"], run["book_seconds_per_epoch"]
-        lines.append(f"| {run['name']} | {run['size']} | {gflop:.0f} | {suite:.1f} | {book:.1f} "
+        lines.append(f"| {run['name']} | {run['size']} | {gflop:.0f} "
+                     f"| {suite:.1f} ({min(run['suite_seconds']):.1f}–{max(run['suite_seconds']):.1f}) "
+                     f"| {book:.1f} ({min(run['book_seconds']):.1f}–{max(run['book_seconds']):.1f}) "
+                     f"| {run['suite_over_book']:.2f} "
                      f"| {gflop / suite / peak['gflops']:.0%} | {gflop / book / peak['gflops']:.0%} |")
     return lines + [""]
 
