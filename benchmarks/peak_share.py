@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/peak_share.py [--profile smoke] [--steps 20] [--repetitions 5] [--json PATH]
 
-For each run whose arithmetic dominates the profile (experiments.harness.preflight.heavy_runs), on random images of
+For each run whose arithmetic dominates the profile (experiments.harness.heavy_runs), on random images of
 its size: the floating-point operations of an epoch of the book's set (2,000 training and 1,000 validation
 images), counted from the model (experiments/run/flops.py), the seconds an epoch takes as the suite trains it and
 as the book's plain model.fit does, in this process, and the share of this CPU's fp32 peak each reaches. One pass
@@ -21,7 +21,7 @@ import json
 import statistics
 from pathlib import Path
 
-from experiments.harness.preflight import (
+from experiments.harness.heavy_runs import (
     flops_per_epoch,
     heavy_runs,
     timed_epoch_seconds,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.data import datasets, fetch
+from experiments.data import datasets
 from experiments.data.errors import DatasetError
+from experiments.harness import fetch
 from experiments.run.profiles import PROFILES
 from tests import stand_ins
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from experiments import paths
-from experiments.report import findings
 from experiments.claims import CATALOGUE
+from experiments.report import findings
 from experiments.report.results import claim_entry, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,11 +82,11 @@ def test_the_committed_projection_is_the_arithmetic_of_todays_models():
 def test_the_committed_peak_share_is_of_todays_heavy_runs():
     """Its seconds were measured when it was written; its runs and their FLOP are today's. Regenerate with
     `.venv/bin/python benchmarks/peak_share.py --json reports/reference/peak_share.json`."""
-    from experiments.harness import preflight
+    from experiments.harness.heavy_runs import flops_per_epoch, heavy_runs
 
     committed = json.loads(findings.PEAK_SHARE.read_text())
     assert [(run["name"], run["size"], run["flop_per_epoch"]) for run in committed["runs"]] == [
-        (run.name, run.size, preflight.flops_per_epoch(run, run.size)) for run in preflight.heavy_runs(committed["profile"])]
+        (run.name, run.size, flops_per_epoch(run, run.size)) for run in heavy_runs(committed["profile"])]
     assert all(run["suite_seconds_per_epoch"] > 0 and run["book_seconds_per_epoch"] > 0 for run in committed["runs"])
     import statistics
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from experiments.harness import preflight
+from experiments.harness import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / ".github" / "workflows" / "nightly.yml").read_text()
@@ -36,7 +36,7 @@ def test_every_check_module_runs_in_exactly_one_shard():
 
 def test_the_files_are_fetched_in_a_job_of_their_own_before_the_shards_which_restore_them():
     fetched = step("fetch", "Fetch")["run"]
-    assert "-m experiments.data.fetch --profile full" in fetched
+    assert "-m experiments.harness.fetch --profile full" in fetched
     assert JOBS["fetch"]["timeout-minutes"] and JOBS["shard"]["needs"] == "fetch"
     assert JOBS["shard"]["if"] == "${{ !cancelled() }}"  # a file the fetch missed fails its checks, not every shard
     keys = {s["with"]["key"] for job in ("fetch", "shard") for s in steps(job)
@@ -50,7 +50,7 @@ def test_pytest_is_stopped_before_its_job_and_its_results_are_uploaded_anyway():
     shard = JOBS["shard"]
     verify = step("shard", "Verify")["run"]
     assert re.search(r'timeout --signal=TERM .*"\$\{PYTEST_MINUTES\}m"', verify)
-    assert int(shard["env"]["PYTEST_MINUTES"]) < shard["timeout-minutes"] == preflight.workflow_limit_minutes()
+    assert int(shard["env"]["PYTEST_MINUTES"]) < shard["timeout-minutes"] == runner.workflow_limit_minutes()
     upload = next(s for s in steps("shard") if s.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"].startswith("always()") and "steps.written.outputs.dir" in upload["with"]["path"]
 
@@ -85,6 +85,6 @@ def test_every_job_sets_up_python_and_every_command_it_runs_exists():
         assert any(s.get("uses", "").startswith("actions/setup-python") and s["with"]["python-version"] == "3.11"
                    for s in steps(job)), job
     modules = set(re.findall(r"\.venv/bin/python -m ([\w.]+)", TEXT))
-    assert modules == {"experiments.data.fetch", "experiments.harness.preflight", "experiments.report"}
+    assert modules == {"experiments.harness.fetch", "experiments.harness.preflight", "experiments.report"}
     assert all((ROOT / Path(*module.split("."))).with_suffix(".py").is_file() or (ROOT / Path(*module.split("."))).is_dir()
                for module in modules)

@@ -3,7 +3,7 @@ shard cannot do without sets the exit code."""
 
 from __future__ import annotations
 
-from experiments.harness import preflight
+from experiments.harness import preflight, runner
 
 
 def test_preflight_checks_each_heavy_run_and_each_download(mirror, capsys, monkeypatch):
@@ -11,16 +11,16 @@ def test_preflight_checks_each_heavy_run_and_each_download(mirror, capsys, monke
     assert [run.name for run in every_run][-2:] == ["MobileNetV2 (TFT), base frozen", "MobileNetV2 (TFT), fine-tuned from layer 100"]
     runs = [every_run[0], every_run[3]]  # the from-scratch convnet and VGG16's fine-tuning, to keep the test short
     monkeypatch.setattr(preflight, "heavy_runs", lambda: runs)
-    for url in preflight.download_addresses().values():
+    for url in runner.download_addresses().values():
         mirror.serve(url, b"the first bytes of the file")
     assert preflight.main(["--allow-cpu", "--size", "48", "--steps", "2", "--seeds", "1"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("GPU: none — the installed TensorFlow is the CPU wheel")
     assert printed.count("one step twice bit-identical") == len(runs)
-    states = dict(preflight.downloads_state())
+    states = dict(runner.downloads_state())
     assert all(state == "reachable" or state.startswith("in place at ") for state in states.values()), states
     assert "reachable" in states.values()  # the mirror's, for what the empty Keras cache lacks
-    assert printed.count("download ") == len(preflight.download_addresses())
+    assert printed.count("download ") == len(runner.download_addresses())
     assert "projected the full profile, 1 seeds, heavy runs only:" in printed
     assert "each shard of the nightly workflow is allowed 90 min" in printed
 
@@ -39,7 +39,7 @@ def test_a_directory_the_shard_cannot_write_fails_with_what_to_do(mirror, capsys
     blocked.write_text("")  # no directory can be made under a file, whoever asks
     monkeypatch.setenv("CONVNET_CLAIMS_CACHE", str(blocked / "cache"))
     monkeypatch.setattr(preflight, "heavy_runs", list)
-    monkeypatch.setattr(preflight, "downloads_state", list)
+    monkeypatch.setattr(runner, "downloads_state", list)
     assert preflight.main(["--allow-cpu"]) == 1
     assert f"the run cache ({blocked / 'cache'}) cannot be written" in capsys.readouterr().out
 
@@ -49,8 +49,8 @@ def test_a_shard_over_its_share_of_the_limit_fails(capsys, monkeypatch):
     monkeypatch.setattr(preflight, "one_step_twice", lambda run, size: True)
     monkeypatch.setattr(preflight, "validates_a_whole_batch", lambda run, size: None)
     monkeypatch.setattr(preflight, "flops_per_epoch", lambda run, size: 1e12)
-    monkeypatch.setattr(preflight, "downloads_state", list)
-    limit = preflight.workflow_limit_minutes()
+    monkeypatch.setattr(runner, "downloads_state", list)
+    limit = runner.workflow_limit_minutes()
     scratch = [run for run in runs if run.module == "checks/test_overfitting.py"]
     per_epoch = preflight.SHARD_SHARE * limit * 60 / sum(run.epochs for run in scratch)  # exactly at the share
     for seconds, status in ((per_epoch * 0.99, 0), (per_epoch * 1.01, 1)):
@@ -79,6 +79,6 @@ def test_a_run_out_of_gpu_memory_is_said_and_fails(capsys, monkeypatch):
     monkeypatch.setattr(preflight, "heavy_runs", lambda: runs)
     monkeypatch.setattr(preflight, "one_step_twice", lambda run, size: True)
     monkeypatch.setattr(preflight, "validates_a_whole_batch", lambda run, size: exhausted(run, size, 0))
-    monkeypatch.setattr(preflight, "downloads_state", list)
+    monkeypatch.setattr(runner, "downloads_state", list)
     assert preflight.main(["--allow-cpu"]) == 1
     assert f"{runs[0].name} at {runs[0].size} px: out of GPU memory" in capsys.readouterr().out

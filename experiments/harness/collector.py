@@ -113,12 +113,12 @@ class Collector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.tests:  # no claim was checked (only the harness's own tests ran): nothing to report
             return
+        run = self._run(exitstatus)
+        if run["incomplete"]:
+            self._never_run(session, run["stopped_by"])
         tests = [t for t in self.tests.values() if t["verdict"] is not None]
         for t in tests:
             t["duration_s"] = round(t["duration_s"], 3)
-        run = self._run(exitstatus)
-        if run["incomplete"]:
-            tests += self._never_run(session, tests, run["stopped_by"])
         self.results = build_results(run, tests)
         self.run_dir = publish(self.directory, self.results)
 
@@ -129,19 +129,18 @@ class Collector:
             if self.regressions:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    @staticmethod
-    def _never_run(session: pytest.Session, finished: list[dict[str, Any]], stopped_by: str | None) -> list[dict[str, Any]]:
+    def _never_run(self, session: pytest.Session, stopped_by: str | None) -> None:
         """The checks of a claim that a stopped run had begun and not finished, as skipped parts: the claim is then
         "partly checked", naming them, and not reported whole. (A claim none of whose checks ran stays "not
         checked in this run". Under pytest-xdist the controller collects no items, and so names none.)"""
-        why = f"not run: the run was stopped ({stopped_by or 'interrupted'}) before this check ended"
+        finished = [t for t in self.tests.values() if t["verdict"] is not None]
         begun, ended = {t["claim"] for t in finished}, {t["test"] for t in finished}
-        return [{"claim": claim_id, "test": item.nodeid, "verdict": "skipped", "message": why, "duration_s": 0.0,
-                 "measured": [], "figures": [], "departures": [], "notes": [], "qualifiers": [],
-                 "short_departures": []}
-                for item in session.items
-                if (claim_id := (m.args[0] if (m := item.get_closest_marker("claim")) else None)) in begun
-                and item.nodeid not in ended]
+        why = f"not run: the run was stopped ({stopped_by or 'interrupted'}) before this check ended"
+        for item in session.items:
+            marker = item.get_closest_marker("claim")
+            if marker is not None and marker.args[0] in begun and item.nodeid not in ended:
+                self._merge({"claim": marker.args[0], "test": item.nodeid, "verdict": "skipped", "message": why,
+                             "duration_s": 0.0})
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.results is None:

@@ -136,6 +136,11 @@ def mobilenet_quantities(fine_tune_ats: Sequence[int] = (100, 99)) -> dict[str, 
     return found
 
 
+def vgg16_at_180_quantities() -> dict[str, tuple]:
+    """arch.dlwp2.vgg16_base: the shape VGG16's convolutional base ends on at DLwP2's 180 px."""
+    return {"output shape at 180×180": tuple(pretrained.vgg16_base(180).layers[-1].output.shape[1:])}
+
+
 def gap_quantities() -> dict[str, int]:
     """arch.gap_vs_flatten: a Dense(1) on a (5, 5, 1280) map, after global average pooling and after Flatten."""
     return {"GAP → Dense(1) parameters": models.feature_head((5, 5, 1280), "gap").count_params(),
@@ -161,8 +166,7 @@ MEASURES: Mapping[str, Callable[[], dict[str, Any]]] = {
     "arch.dlwp2.mnist_convnet": lambda: dict([total_quantity("arch.dlwp2.mnist_convnet")]),
     "arch.dlwp2.no_max_pool": lambda: dict([total_quantity("arch.dlwp2.no_max_pool")]),
     "arch.dlwp2.cats_dogs_convnet": lambda: dict([total_quantity("arch.dlwp2.cats_dogs_convnet")]),
-    "arch.dlwp2.vgg16_base": lambda: {
-        "output shape at 180×180": tuple(pretrained.vgg16_base(180).layers[-1].output.shape[1:])},
+    "arch.dlwp2.vgg16_base": vgg16_at_180_quantities,
     "arch.tft.mobilenet_v2": mobilenet_quantities,
     "arch.gap_vs_flatten": gap_quantities,
 }

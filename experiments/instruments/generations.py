@@ -51,14 +51,6 @@ def tuples(value: Any) -> Any:
     return value
 
 
-def lists(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: lists(v) for k, v in value.items()}
-    return value
-
-
 def measure_in_child() -> dict[str, dict[str, Any]]:
     """Run MEASURES in a child process whose `keras` is tf-keras; {claim: {quantity: value}}, values as JSON."""
     # TF_USE_LEGACY_KERAS: TensorFlow takes tf-keras for its Keras and never imports Keras 3 (a second faster).
@@ -104,7 +96,7 @@ def _main() -> None:
     if not (models.keras is pretrained.keras is tf_keras):
         raise GenerationError("the models were built with Keras 3: a module imported it before tf-keras took its name")
 
-    print(json.dumps({claim_id: lists(measure()) for claim_id, measure in MEASURES.items()}))
+    print(json.dumps({claim_id: measure() for claim_id, measure in MEASURES.items()}))  # a tuple as a list
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Every file a profile's checks read, fetched and verified before the checks run.
 
-    python -m experiments.data.fetch --profile full
+    python -m experiments.harness.fetch --profile full
 
 The nightly workflow runs it in a job of its own, with its own time limit,
 before the timed shards, and keeps what it fetched in a cache every shard
@@ -95,7 +95,7 @@ def fetch_all_of(wanted: list[Need], say: Callable[[str], None] = print) -> list
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m experiments.data.fetch", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m experiments.harness.fetch", description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
     args = parser.parse_args(argv)
     mirror = os.environ.get(downloads.MIRROR_ENV)
