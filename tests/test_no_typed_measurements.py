@@ -51,12 +51,15 @@ AS_CODE = re.compile(  # a setting as code writes it, around the number at {n}
     r"|{n}×|×{n}"  # a size: 28×28, 150×150×3
     r"|\((?:[\dn?, ]+, )?{n}(?:, [\dn?, ]+)?,?\)"  # a shape: (n, 28, 28, 1), (3136,)
 )
-WORDS = ("statement", "source", "book", "numbers", "label")  # the catalogue's place for the book's numbers
+WORDS = ("statement", "source", "book", "numbers", "cites", "label")  # the catalogue's place for the book's numbers
+CITING = ("Cite", "Document", "_dlwp1")  # where a source and a number's place in it are written (claims/sources.py)
 REASONS = ("band_reason", "cause", "words")  # a claim's reasoning: its own book numbers and band edges
 
 # Numbers worked out from the book's or stated by a source, where no run measures them: (claim id or scanned
 # file, number) → how it follows. A claim's values at the book (Claim.book_value) need no entry: they are found.
 DERIVED = {
+    ("trans.tft", "0.35"): "√(0.97 · 0.03 / 2,326), the binomial sd of one epoch's accuracy on the 2019 validation split",
+    ("trans.tft", "10%"): "the 2019 tutorial's validation share of TFDS cats_vs_dogs (SPLIT_WEIGHTS = (8, 1, 1))",
     ("train.hg.weights_spread", "288"): "the first kernel's weights, 3 × 3 × 1 × 32",
     ("train.hg.weights_spread", "0.01"): "the significance level of the Kolmogorov–Smirnov test",
     ("train.hg.fashion_accuracy", "1.2"): "the half-width of the band around the book's accuracies, in points",
@@ -93,6 +96,8 @@ DERIVED = {
 }
 # Facts of the data, the models and the sources, which no run measures: number → what it is.
 FACTS = {
+    "2019": "the year of the TensorFlow 2.0 alpha tutorial the catalogue cites",
+    "2,326": "the 2019 tutorial's validation images, a tenth of TFDS cats_vs_dogs' 23,262",
     "60,000": "MNIST's and Fashion-MNIST's training images",
     "10,000": "their test images; IMDB's vocabulary of the book's multi-hot vectors",
     "48,000": "HG 8-2's training split of Fashion-MNIST's 60,000",
@@ -231,6 +236,8 @@ def _places(tree: ast.Module) -> dict[tuple[int, int], tuple[str, str | None]]:
             for field, value in keywords.items():
                 if field not in WORDS:
                     mark(value, "reason", claim_id)  # band_reason, a known failure's cause, a control's words
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in CITING:
+            mark(node, "words", None)
     return places
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from experiments.claims.base import Claim, Row
 from experiments.claims.controls import KnownFailure
+from experiments.claims.sources import Cite
 
 VGG16_BLOCKS_150: tuple[Row, ...] = (
     ("Conv2D", (150, 150, 64), 1_792),
@@ -51,6 +52,7 @@ ENTRIES = (
         ),
         source="HG 8-2 [O]; notes-fashion-cnn",
         book="(28,28,32) (14,14,32) (14,14,64) (7,7,64) 3136 100 10; 320 · 18,496 · 313,700 · 1,010; total 333,526",
+        cites={"rows": Cite("HG 8-2 (2020)", "In [7]", "printed"), "total": Cite("HG 8-2 (2020)", "In [7]", "printed")},
         numbers={
             "rows": (
                 ("Conv2D", (28, 28, 32), 320),
@@ -75,6 +77,8 @@ ENTRIES = (
         ),
         source="DLwP1 5.1 [O]; notes-dlwp",
         book="(26,26,32) (13,13,32) (11,11,64) (5,5,64) (3,3,64) 576; 320 · 18,496 · 36,928 · 36,928 · 650; total 93,322; conv base 55,744",
+        cites={"rows": Cite("DLwP1 5.1 nb", "In [5]", "printed"), "total": Cite("DLwP1 5.1 nb", "In [5]", "printed"),
+               "conv_base_total": Cite("DLwP1 5.1 nb", "In [3]", "printed")},
         numbers={
             "rows": (
                 ("Conv2D", (26, 26, 32), 320),
@@ -99,6 +103,9 @@ ENTRIES = (
         ),
         source="DLwP1 5.1 [P][X]; notes-dlwp",
         book="(26,26,32) (24,24,64) (22,22,64); total 55,744; 22·22·64 = 30,976; Dense(512): 15,860,224",
+        cites={"rows": Cite("DLwP1", "§5.1.2", "printed"), "total": Cite("DLwP1", "§5.1.2", "printed"),
+               "flat_values": Cite("DLwP1", "§5.1.2", "prose", "22 × 22 × 64 = 30,976 coefficients per sample"),
+               "dense512_params": Cite("DLwP1", "§5.1.2", "arithmetic", "the prose's \"15.8 million parameters\", worked out")},
         numbers={
             "rows": (
                 ("Conv2D", (26, 26, 32), 320),
@@ -120,6 +127,7 @@ ENTRIES = (
         ),
         source="DLwP1 5.2 [O]; notes-dlwp",
         book="(148,148,32) … (7,7,128) 6272; 896 · 18,496 · 73,856 · 147,584 · 3,211,776 · 513; total 3,453,121",
+        cites={"rows": Cite("DLwP1 5.2 nb", "In [11]", "printed"), "total": Cite("DLwP1 5.2 nb", "In [11]", "printed")},
         numbers={"rows": CATS_DOGS_CONVNET_150, "total": 3_453_121},
     ),
     Claim(
@@ -132,6 +140,7 @@ ENTRIES = (
         ),
         source="notes-tfds [O]",
         book="448 · 4,640 · 18,496 · 13,107,712 · 1,026; total 13,132,322; Flatten 25,600",
+        cites={"rows": Cite("notes-tfds", "model.summary()", "printed"), "total": Cite("notes-tfds", "model.summary()", "printed")},
         numbers={
             "rows": (
                 ("Conv2D", (160, 160, 16), 448),
@@ -156,6 +165,7 @@ ENTRIES = (
         ),
         source="DLwP1 5.3 [O]; notes-dlwp",
         book="output (4,4,512); total 14,714,688",
+        cites={"rows": Cite("DLwP1 5.3 nb", "In [3]", "printed"), "total": Cite("DLwP1 5.3 nb", "In [3]", "printed")},
         numbers={"rows": VGG16_BLOCKS_150, "total": 14_714_688},
     ),
     Claim(
@@ -163,10 +173,19 @@ ENTRIES = (
         kind="exact",
         statement=(
             "The VGG16 base with Flatten + Dense(256) + Dense(1) holds 16,812,353 parameters; "
-            "it has 30 trainable weight tensors before the base is frozen and 4 after."
+            "it has 30 trainable weight tensors before the base is frozen and 4 after. The frozen base's summary "
+            "counts 0 trainable and 14,714,688 non-trainable parameters; with block5 unfrozen for fine-tuning, "
+            "its three convolutions' 7,079,424 are trainable and 7,635,264 are not."
         ),
-        source="DLwP1 5.3 [O]; notes-dlwp",
-        book="total 16,812,353; trainable weight tensors 30 → 4",
+        source="DLwP1 5.3 [O][X]; notes-dlwp",
+        book="total 16,812,353; trainable weight tensors 30 → 4; base frozen 0 / 14,714,688; block5 unfrozen "
+             "7,079,424 / 7,635,264",
+        cites={"rows": Cite("DLwP1 5.3 nb", "In [9]", "printed"), "total": Cite("DLwP1 5.3 nb", "In [9]", "printed"),
+               "trainable_tensors_before": Cite("DLwP1 5.3 nb", "In [10]", "printed"),
+               "trainable_tensors_after": Cite("DLwP1 5.3 nb", "In [12]", "printed"),
+               "frozen_split": Cite("DLwP1 5.3 nb", "In [17]", "printed", "conv_base.summary() after freezing"),
+               "block5_split": Cite("DLwP1 5.3 nb", "In [17], In [18]", "arithmetic",
+                                    "block5_conv1–3's rows of that summary, unfrozen by the loop of In [18]")},
         numbers={
             "rows": (
                 ("Functional", (4, 4, 512), 14_714_688),
@@ -177,6 +196,8 @@ ENTRIES = (
             "total": 16_812_353,
             "trainable_tensors_before": 30,
             "trainable_tensors_after": 4,
+            "frozen_split": (0, 14_714_688),
+            "block5_split": (7_079_424, 7_635_264),
         },
     ),
     Claim(
@@ -185,6 +206,7 @@ ENTRIES = (
         statement="The 2nd edition's MNIST convnet (conv 32/64/128, Flatten, Dense(10)) holds 104,202 parameters.",
         source="DLwP2 ch. 8 [O]",
         book="total 104,202",
+        cites={"total": Cite("DLwP2", "§8.1", "printed")},
         numbers={"total": 104_202},
     ),
     Claim(
@@ -193,6 +215,7 @@ ENTRIES = (
         statement="The 2nd edition's MNIST convnet without pooling holds 712,202 parameters.",
         source="DLwP2 ch. 8 [O]",
         book="total 712,202",
+        cites={"total": Cite("DLwP2", "§8.1.2", "printed")},
         numbers={"total": 712_202},
     ),
     Claim(
@@ -204,6 +227,7 @@ ENTRIES = (
         ),
         source="DLwP2 ch. 8 [O]",
         book="total 991,041",
+        cites={"total": Cite("DLwP2", "§8.2.3", "printed")},
         numbers={"total": 991_041},
     ),
     Claim(
@@ -212,6 +236,7 @@ ENTRIES = (
         statement="VGG16(include_top=False) on 180×180×3 ends on a (5,5,512) map.",
         source="DLwP2 ch. 8 [O]",
         book="output (5,5,512)",
+        cites={"output_shape": Cite("DLwP2", "§8.3.1, conv_base.summary()", "printed")},
         numbers={"output_shape": (5, 5, 512)},
     ),
     Claim(
@@ -223,19 +248,33 @@ ENTRIES = (
                 "and Keras 3 alike (checked beside it): the drift arose between the revision that printed these "
                 "numbers and today's Keras 2, not with Keras 3. The printed fine-tuning split is what "
                 "fine_tune_at=99 gives today (checked beside it): the layer that is gone stood before index 100, "
-                "so fine_tune_at=100 now also freezes block_11_expand_BN."
+                "so fine_tune_at=100 now also freezes block_11_expand_BN. The 2019 summary lists it: Conv1_pad, "
+                "a ZeroPadding2D before Conv1, which today's Conv1 does without."
             ),
-            rows=("layers in the base", "fine_tune_at=100: trainable, non-trainable"),
-            tests=("test_mobilenet_v2_layer_count", "test_mobilenet_v2_fine_tune_split[tutorial-100]"),
+            rows=("layers in the base", "fine_tune_at=100: trainable, non-trainable",
+                  "fine_tune_at=100: trainable variables"),
+            tests=("test_mobilenet_v2_layer_count", "test_mobilenet_v2_fine_tune_split[tutorial-100]",
+                   "test_mobilenet_v2_trainable_variables[tutorial-100]"),
         ),
         statement=(
             "MobileNetV2(160×160×3, include_top=False) + GlobalAveragePooling2D + Dense(1): the "
             "base holds 2,257,984 parameters and ends on (5,5,1280); the model 2,259,265, of "
             "which 1,281 are trainable with the base frozen. The base has 155 layers, and "
-            "unfreezing from layer 100 leaves 1,863,873 trainable / 395,392 non-trainable."
+            "unfreezing from layer 100 leaves 1,863,873 trainable / 395,392 non-trainable, in 58 "
+            "trainable variables where the frozen model has 2."
         ),
-        source="TFT [O] (printed under Keras 2)",
-        book="base 2,257,984; model 2,259,265 (1,281 trainable); (5,5,1280); 155 layers; fine_tune_at=100: 1,863,873 / 395,392",
+        source="TFT [O] (the 2019 version, TF 2.0 alpha)",
+        book="base 2,257,984; model 2,259,265 (1,281 trainable); (5,5,1280); 155 layers; fine_tune_at=100: "
+             "1,863,873 / 395,392; trainable variables 2 → 58",
+        cites={key: Cite("TFT 2019", at, "printed") for key, at in (
+            ("base_total", "base_model.summary()"), ("feature_map", "feature_batch.shape"),
+            ("model_total", "model.summary(), frozen"), ("frozen_trainable", "model.summary(), frozen"),
+            ("base_layers", "len(base_model.layers)"),
+            ("fine_tune_trainable", "model.summary(), fine-tuning"),
+            ("fine_tune_non_trainable", "model.summary(), fine-tuning"),
+            ("frozen_variables", "len(model.trainable_variables), frozen"),
+            ("fine_tune_variables", "len(model.trainable_variables), fine-tuning"))}
+        | {"fine_tune_at": Cite("TFT 2019", "Un-freeze the top layers", "code")},
         numbers={
             "base_total": 2_257_984,
             "feature_map": (5, 5, 1_280),
@@ -245,6 +284,8 @@ ENTRIES = (
             "fine_tune_at": 100,
             "fine_tune_trainable": 1_863_873,
             "fine_tune_non_trainable": 395_392,
+            "frozen_variables": 2,
+            "fine_tune_variables": 58,
         },
     ),
     Claim(
@@ -256,6 +297,10 @@ ENTRIES = (
         ),
         source="notes-tfds [P]; [X]",
         book="1,281 vs 32,001 (25×)",
+        cites={"gap": Cite("notes-tfds", "the GAP head", "arithmetic", "1,280 × 1 + 1"),
+               "flatten": Cite("notes-tfds", "the Flatten head", "arithmetic", "(5·5·1,280) × 1 + 1"),
+               "ratio": Cite("notes-tfds", "the GAP head", "arithmetic", "32,001 / 1,281; the notes say only that GAP "
+                                                                          "is better than Flatten")},
         numbers={"gap": 1_281, "flatten": 32_001, "ratio": 25},
     ),
 )

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from experiments.claims.bands import Band
 from experiments.claims.controls import Alongside, Control, KnownFailure
+from experiments.claims.sources import Cite
 
 Kind = Literal["exact", "property", "stochastic"]
 
@@ -51,6 +52,7 @@ class Claim:
     source: str  # where it was printed: book, section, [O]utput/[P]rose/[C]ode/[X] arithmetic
     book: str  # the source's number, as a person reads it
     numbers: Mapping[str, Any] = field(default_factory=dict)  # the same, for a check
+    cites: Mapping[str, Cite] = field(default_factory=dict)  # each key of ``numbers`` → where it was printed
     bands: Mapping[str, Band] = field(default_factory=dict)  # stochastic: band id → band of a statistic's mean
     band_reason: str = ""  # why those bands: fixed before any run, with the book's numbers in view
     # band id → the book's value of that band's statistic, worked out from ``numbers`` (where the book prints
@@ -67,6 +69,10 @@ class Claim:
     statistics: Callable[..., Mapping[str, Sequence[float]]] | None = None
 
     def __post_init__(self) -> None:
+        if set(self.cites) != set(self.numbers):
+            raise ValueError(f"{self.id}: every book number names its source, and only those: "
+                             f"uncited {sorted(set(self.numbers) - set(self.cites))}, "
+                             f"cited but absent {sorted(set(self.cites) - set(self.numbers))}")
         unlabelled = [band_id for band_id, band in self.bands.items() if not band.label]
         if unlabelled:
             raise ValueError(f"{self.id}: bands {unlabelled} need the statistic's words as their label")

@@ -17,6 +17,7 @@ from experiments.claims.bands import Band
 from experiments.claims.base import Claim
 from experiments.claims.controls import Control
 from experiments.claims.recipe import TrainSpec
+from experiments.claims.sources import Cite
 from experiments.data.arrays import Arrays
 from experiments.judge.stats import Resampled
 
@@ -82,6 +83,8 @@ ENTRIES = (
         ),
         source="DLwP1 3.7/4.2 [O]; notes-dlwp",
         book="fold MAEs 2.08–2.91, mean 2.38 (Boston housing, k=4)",
+        cites={"fold_maes": Cite("DLwP1 3.7 nb", "In [9]", "printed", "the lowest and highest of the four"),
+               "mean_mae": Cite("DLwP1 3.7 nb", "In [10]", "printed"), "k": Cite("DLwP1 3.7 nb", "In [8]", "code")},
         numbers={"fold_maes": (2.08, 2.91), "mean_mae": 2.38, "k": 4},
         bands={"spread_ratio": Band(label="spread over reshuffles: 4-fold estimate / hold-out estimate", high=0.8)},
         band_reason=(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from experiments.claims.base import Claim
+from experiments.claims.sources import Cite
 
 ENTRIES = (
     Claim(
@@ -64,6 +65,7 @@ ENTRIES = (
         ),
         source="DLwP1 5.1.2 [P]",
         book="7×7 without pooling",
+        cites={"three_convs": Cite("DLwP1", "§5.1.2", "prose", "a 7 × 7 window of the input after three 3 × 3 convolutions")},
         numbers={"three_convs": 7},
     ),
     Claim(

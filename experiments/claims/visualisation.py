@@ -13,6 +13,7 @@ from experiments.claims.bands import Band
 from experiments.claims.base import UNTRAINED, Claim
 from experiments.claims.controls import Alongside, Control, KnownFailure
 from experiments.claims.recipe import TrainSpec
+from experiments.claims.sources import Cite
 
 SPARSITY_IMAGES = 200  # validation images the activations are measured on
 DECODER_IMAGES = 100  # images the pixel decoder is fitted on, and as many it is scored on
@@ -169,6 +170,8 @@ ENTRIES = (
         ),
         source="DLwP1 5.4.3 [O][P]",
         book="VGG16 on the elephant photo: printed 0.909 African elephant (prose 92.5%)",
+        cites={"elephant_class": Cite("DLwP1 5.4 nb", "In [30]", "printed"),
+               "elephant_probability": Cite("DLwP1 5.4 nb", "In [29]", "printed", "0.90942144; the prose after it says 92.5%")},
         numbers={"elephant_class": 386, "elephant_probability": 0.909},  # ImageNet's index of "African elephant"
         bands={"inside_box": Band(low=0.50, label="share of the heatmap inside the object's box (25% of the canvas)")},
         band_reason=(

@@ -107,14 +107,21 @@ def unpooled_quantities() -> dict[str, Any]:
     return {"values in the last map": math.prod(last_map), "Dense(512) on it: parameters (Keras)": dense.count_params()}
 
 
-def freezing_quantities() -> dict[str, int]:
-    """arch.dlwp1.vgg16_head: the trainable weight tensors of VGG16 with its classifier, before and after freezing."""
+def freezing_quantities() -> dict[str, Any]:
+    """arch.dlwp1.vgg16_head: the trainable weight tensors of VGG16 with its classifier, before and after freezing;
+    the base's parameters frozen, and with DLwP1 5.3's fine-tuning unfreezing from block5_conv1 on."""
     base = pretrained.vgg16_base()
     model = pretrained.vgg16_classifier(base)
     before = len(model.trainable_weights)
     base.trainable = False
-    return {"trainable weight tensors, base trainable": before,
-            "trainable weight tensors, base frozen": len(model.trainable_weights)}
+    found = {"trainable weight tensors, base trainable": before,
+             "trainable weight tensors, base frozen": len(model.trainable_weights),
+             "base frozen: trainable, non-trainable parameters": parameter_split(base)}
+    base.trainable = True
+    names = [layer.name for layer in base.layers]
+    for index, layer in enumerate(base.layers):  # the book's loop: trainable from block5_conv1 on
+        layer.trainable = index >= names.index("block5_conv1")
+    return found | {"base, block5 unfrozen: trainable, non-trainable parameters": parameter_split(base)}
 
 
 def mobilenet_quantities(fine_tune_ats: Sequence[int] = (100, 99)) -> dict[str, Any]:
@@ -127,12 +134,14 @@ def mobilenet_quantities(fine_tune_ats: Sequence[int] = (100, 99)) -> dict[str, 
     base.trainable = False
     found = {"base total": base.count_params(), "feature map": tuple(base.output.shape[1:]),
              "model total": model.count_params(), "frozen trainable": parameter_split(model)[0],
+             "trainable variables, base frozen": len(model.trainable_variables),
              "layers in the base": len(base.layers)}
     for fine_tune_at in fine_tune_ats:
         for layer in base.layers:
             layer.trainable = True
         pretrained.unfreeze_from(base, fine_tune_at)
         found[f"fine_tune_at={fine_tune_at}: trainable, non-trainable"] = parameter_split(model)
+        found[f"fine_tune_at={fine_tune_at}: trainable variables"] = len(model.trainable_variables)
     return found
 
 

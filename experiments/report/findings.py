@@ -87,6 +87,10 @@ def _claim(entry: Mapping[str, Any]) -> list[str]:
     qualifiers = "".join(f" — {q}" for q in entry.get("qualifiers", []))
     lines = [f"### `{entry['id']}` — {VERDICT_LABELS[entry['verdict']]}{qualifiers}", "", entry["statement"], "",
              f"Source: {entry['source']}. Book: {entry['book']}."]
+    if entry.get("book_numbers"):
+        lines += ["", "| book number | value | printed in | note |", "|---|---|---|---|"]
+        lines += [f"| {n['number']} | {_cell(n['value'])} | {_cell(n['source'])} | {_cell(n['note'])} |"
+                  for n in entry["book_numbers"]]
     lines += [f"\nNot checked in this run: {_cell(part)}" for part in entry.get("not_checked", [])]
     judged = [m for m in entry["measured"] if "per_seed" in m and not m.get("control") and not m.get("alongside")]
     controlled = [m for m in entry["measured"] if m.get("control")]
@@ -184,6 +188,18 @@ def _peak_share(measured: Mapping[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _documents(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The table of the revisions the book numbers were read from."""
+    if not documents:
+        return []
+    lines = ["## Sources of the book numbers", "",
+             "| source | what | repository | path | revision | date | to know |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {key} | {_cell(d['title'])} | {d['repository'] or '—'} | {_cell(d['path']) if d['path'] else '—'} "
+              f"| {'`' + d['revision'][:12] + '`' if d['revision'] else '—'} | {d['date'] or '—'} "
+              f"| {_cell(d['remark']) if d['remark'] else ''} |" for key, d in documents.items()]
+    return lines + [""]
+
+
 def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] | None = None,
          peak_share: Mapping[str, Any] | None = None) -> str:
     run = results["run"]
@@ -211,6 +227,7 @@ def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] |
         lines += [f"## {section}", ""]
         for entry in entries:
             lines += _claim(entry)
+    lines += _documents(results.get("documents", {}))
     if peak_share is not None:
         lines += _peak_share(peak_share)
     if projected is not None:

@@ -113,6 +113,7 @@ def render(results: Mapping[str, Any]) -> str:
         verdicts=VERDICTS,
         labels=VERDICT_LABELS,
         sources=SOURCES,
+        documents=results.get("documents", {}),
     )
 
 

@@ -11,10 +11,12 @@ the part not checked.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from experiments.claims import CATALOGUE, Claim
+from experiments.claims.sources import DOCUMENTS
 
 SCHEMA_VERSION = 1
 
@@ -50,6 +52,13 @@ def not_checked(records: Iterable[Mapping[str, Any]]) -> list[str]:
     return [f"{r['test'].split('::')[-1]}: {r['message']}" for r in records if r["verdict"] == "skipped"]
 
 
+def book_numbers(claim: Claim) -> list[dict[str, Any]]:
+    """Each book number of ``claim`` with where it was printed: a row each in the report and FINDINGS."""
+    return [{"number": key, "value": f"{len(value)} layers" if key == "rows" else value,
+             "source": cite.short(), "tag": cite.tag, "note": cite.note}
+            for key, cite in claim.cites.items() for value in (claim.numbers[key],)]
+
+
 def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any]:
     """One claim's entry in results.json, from the records of the tests that check it."""
     control, known = claim.control, claim.known_failure
@@ -61,6 +70,7 @@ def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any
         "statement": claim.statement,
         "source": claim.cited_source,
         "book": claim.book,
+        "book_numbers": book_numbers(claim),
         "band": claim.band,
         "band_reason": claim.band_reason,
         "control": control.words if control else "",
@@ -93,6 +103,7 @@ def build_results(run: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) 
     return {
         "schema_version": SCHEMA_VERSION,
         "run": dict(run),
+        "documents": {key: asdict(document) for key, document in DOCUMENTS.items()},
         "claims": [claim_entry(c, by_claim.get(c.id, [])) for c in CATALOGUE],
     }
 
