@@ -75,7 +75,6 @@ DERIVED = {
     ("vis.trained_filters", "10%"): "the share of random kernels the test calls arranged, by construction",
     ("trans.feature_extraction_aug", "0.90"): "the book's fast-extraction validation accuracy, rounded",
     ("trans.tft", "800"): "the tutorial's validation images, 1,000 less the 200 it sets aside",
-    ("trans.tft", "0.6"): "the binomial standard error of an accuracy near 0.97 on 800 images, in points",
     ("checks/test_transfer.py", "800"): "the tutorial's validation images, 1,000 less the 200 it sets aside",
     ("checks/test_transfer.py", "200"): "the tutorial's test images",
     ("checks/test_transfer.py", "12"): "MobileNet's depthwise-separable blocks 12 and 13, its last stage",
