@@ -52,7 +52,7 @@ AS_CODE = re.compile(  # a setting as code writes it, around the number at {n}
     r"|\((?:[\dn?, ]+, )?{n}(?:, [\dn?, ]+)?,?\)"  # a shape: (n, 28, 28, 1), (3136,)
 )
 WORDS = ("statement", "source", "book", "numbers", "cites", "label")  # the catalogue's place for the book's numbers
-CITING = ("Cite", "Document", "_dlwp1")  # where a source and a number's place in it are written (claims/sources.py)
+CITING = ("Cite", "Document", "_dlwp1", "summary_cites")  # where a source and a number's place in it are written (claims/sources.py)
 REASONS = ("band_reason", "cause", "words")  # a claim's reasoning: its own book numbers and band edges
 
 # Numbers worked out from the book's or stated by a source, where no run measures them: (claim id or scanned

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from experiments.claims.base import Claim, Row
 from experiments.claims.controls import KnownFailure
-from experiments.claims.sources import Cite
+from experiments.claims.sources import Cite, summary_cites
 
 VGG16_BLOCKS_150: tuple[Row, ...] = (
     ("Conv2D", (150, 150, 64), 1_792),
@@ -52,7 +52,7 @@ ENTRIES = (
         ),
         source="HG 8-2 [O]; notes-fashion-cnn",
         book="(28,28,32) (14,14,32) (14,14,64) (7,7,64) 3136 100 10; 320 · 18,496 · 313,700 · 1,010; total 333,526",
-        cites={"rows": Cite("HG 8-2 (2020)", "In [7]", "printed"), "total": Cite("HG 8-2 (2020)", "In [7]", "printed")},
+        cites=summary_cites("HG 8-2 (2020)", "In [7]"),
         numbers={
             "rows": (
                 ("Conv2D", (28, 28, 32), 320),
@@ -77,8 +77,8 @@ ENTRIES = (
         ),
         source="DLwP1 5.1 [O]; notes-dlwp",
         book="(26,26,32) (13,13,32) (11,11,64) (5,5,64) (3,3,64) 576; 320 · 18,496 · 36,928 · 36,928 · 650; total 93,322; conv base 55,744",
-        cites={"rows": Cite("DLwP1 5.1 nb", "In [5]", "printed"), "total": Cite("DLwP1 5.1 nb", "In [5]", "printed"),
-               "conv_base_total": Cite("DLwP1 5.1 nb", "In [3]", "printed")},
+        cites=summary_cites("DLwP1 5.1 nb", "In [5]")
+        | {"conv_base_total": Cite("DLwP1 5.1 nb", "In [3]", "printed")},
         numbers={
             "rows": (
                 ("Conv2D", (26, 26, 32), 320),
@@ -103,9 +103,10 @@ ENTRIES = (
         ),
         source="DLwP1 5.1 [P][X]; notes-dlwp",
         book="(26,26,32) (24,24,64) (22,22,64); total 55,744; 22·22·64 = 30,976; Dense(512): 15,860,224",
-        cites={"rows": Cite("DLwP1", "§5.1.2", "printed"), "total": Cite("DLwP1", "§5.1.2", "printed"),
-               "flat_values": Cite("DLwP1", "§5.1.2", "prose", "22 × 22 × 64 = 30,976 coefficients per sample"),
-               "dense512_params": Cite("DLwP1", "§5.1.2", "arithmetic", "the prose's \"15.8 million parameters\", worked out")},
+        cites=summary_cites("DLwP1", "§5.1.2")
+        | {"flat_values": Cite("DLwP1", "§5.1.2", "prose", "22 × 22 × 64 = 30,976 coefficients per sample"),
+           "dense512_params": Cite("DLwP1", "§5.1.2", "arithmetic",
+                                   "the prose's \"15.8 million parameters\", worked out")},
         numbers={
             "rows": (
                 ("Conv2D", (26, 26, 32), 320),
@@ -127,7 +128,7 @@ ENTRIES = (
         ),
         source="DLwP1 5.2 [O]; notes-dlwp",
         book="(148,148,32) … (7,7,128) 6272; 896 · 18,496 · 73,856 · 147,584 · 3,211,776 · 513; total 3,453,121",
-        cites={"rows": Cite("DLwP1 5.2 nb", "In [11]", "printed"), "total": Cite("DLwP1 5.2 nb", "In [11]", "printed")},
+        cites=summary_cites("DLwP1 5.2 nb", "In [11]"),
         numbers={"rows": CATS_DOGS_CONVNET_150, "total": 3_453_121},
     ),
     Claim(
@@ -140,7 +141,7 @@ ENTRIES = (
         ),
         source="notes-tfds [O]",
         book="448 · 4,640 · 18,496 · 13,107,712 · 1,026; total 13,132,322; Flatten 25,600",
-        cites={"rows": Cite("notes-tfds", "model.summary()", "printed"), "total": Cite("notes-tfds", "model.summary()", "printed")},
+        cites=summary_cites("notes-tfds", "model.summary()"),
         numbers={
             "rows": (
                 ("Conv2D", (160, 160, 16), 448),
@@ -165,7 +166,7 @@ ENTRIES = (
         ),
         source="DLwP1 5.3 [O]; notes-dlwp",
         book="output (4,4,512); total 14,714,688",
-        cites={"rows": Cite("DLwP1 5.3 nb", "In [3]", "printed"), "total": Cite("DLwP1 5.3 nb", "In [3]", "printed")},
+        cites=summary_cites("DLwP1 5.3 nb", "In [3]"),
         numbers={"rows": VGG16_BLOCKS_150, "total": 14_714_688},
     ),
     Claim(
@@ -180,12 +181,12 @@ ENTRIES = (
         source="DLwP1 5.3 [O][X]; notes-dlwp",
         book="total 16,812,353; trainable weight tensors 30 → 4; base frozen 0 / 14,714,688; block5 unfrozen "
              "7,079,424 / 7,635,264",
-        cites={"rows": Cite("DLwP1 5.3 nb", "In [9]", "printed"), "total": Cite("DLwP1 5.3 nb", "In [9]", "printed"),
-               "trainable_tensors_before": Cite("DLwP1 5.3 nb", "In [10]", "printed"),
-               "trainable_tensors_after": Cite("DLwP1 5.3 nb", "In [12]", "printed"),
-               "frozen_split": Cite("DLwP1 5.3 nb", "In [17]", "printed", "conv_base.summary() after freezing"),
-               "block5_split": Cite("DLwP1 5.3 nb", "In [17], In [18]", "arithmetic",
-                                    "block5_conv1–3's rows of that summary, unfrozen by the loop of In [18]")},
+        cites=summary_cites("DLwP1 5.3 nb", "In [9]")
+        | {"trainable_tensors_before": Cite("DLwP1 5.3 nb", "In [10]", "printed"),
+           "trainable_tensors_after": Cite("DLwP1 5.3 nb", "In [12]", "printed"),
+           "frozen_split": Cite("DLwP1 5.3 nb", "In [17]", "printed", "conv_base.summary() after freezing"),
+           "block5_split": Cite("DLwP1 5.3 nb", "In [17], In [18]", "arithmetic",
+                                "block5_conv1–3's rows of that summary, unfrozen by the loop of In [18]")},
         numbers={
             "rows": (
                 ("Functional", (4, 4, 512), 14_714_688),
@@ -269,24 +270,14 @@ ENTRIES = (
         cites={key: Cite("TFT 2019", at, "printed") for key, at in (
             ("base_total", "base_model.summary()"), ("feature_map", "feature_batch.shape"),
             ("model_total", "model.summary(), frozen"), ("frozen_trainable", "model.summary(), frozen"),
-            ("base_layers", "len(base_model.layers)"),
-            ("fine_tune_trainable", "model.summary(), fine-tuning"),
+            ("base_layers", "len(base_model.layers)"), ("fine_tune_trainable", "model.summary(), fine-tuning"),
             ("fine_tune_non_trainable", "model.summary(), fine-tuning"),
             ("frozen_variables", "len(model.trainable_variables), frozen"),
             ("fine_tune_variables", "len(model.trainable_variables), fine-tuning"))}
         | {"fine_tune_at": Cite("TFT 2019", "Un-freeze the top layers", "code")},
-        numbers={
-            "base_total": 2_257_984,
-            "feature_map": (5, 5, 1_280),
-            "model_total": 2_259_265,
-            "frozen_trainable": 1_281,
-            "base_layers": 155,
-            "fine_tune_at": 100,
-            "fine_tune_trainable": 1_863_873,
-            "fine_tune_non_trainable": 395_392,
-            "frozen_variables": 2,
-            "fine_tune_variables": 58,
-        },
+        numbers={"base_total": 2_257_984, "feature_map": (5, 5, 1_280), "model_total": 2_259_265,
+                 "frozen_trainable": 1_281, "base_layers": 155, "fine_tune_at": 100, "fine_tune_trainable": 1_863_873,
+                 "fine_tune_non_trainable": 395_392, "frozen_variables": 2, "fine_tune_variables": 58},
     ),
     Claim(
         id="arch.gap_vs_flatten",

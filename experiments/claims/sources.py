@@ -53,6 +53,12 @@ class Cite:
         return f"{self.document}{revision}, {self.at}, {self.tag}"
 
 
+def summary_cites(document: str, at: str) -> dict[str, Cite]:
+    """The cites of a printed model.summary(), its rows and its total: one cell of one document."""
+    cite = Cite(document, at, "printed")
+    return {"rows": cite, "total": cite}
+
+
 _HG = {"kind": "notebook", "repository": "rickiepark/hg-mldl"}
 
 
@@ -76,12 +82,12 @@ DOCUMENTS = MappingProxyType({
     "DLwP2": Document("book", "F. Chollet, Deep Learning with Python, 2nd ed., Manning", date="2021"),
     "HG 8-2 (2020)": Document(title="HG notebook 8-2, the book's run", path="8-2.ipynb",
                               revision="42e3933d5dfc462beb8c36550f5f08f153d91ff0", date="2020-11-19",
-                              remark="the outputs of the run of 2020-09-25 (32557a0), unchanged to this revision", **_HG),
+                              remark="the outputs of the run of 2020-09-25 (32557a0), unchanged to this revision",
+                              **_HG),
     "HG 8-2 (2024)": Document(title="HG notebook 8-2, re-run under Keras 3.4.1", path="8-2.ipynb",
                               revision="3d0b0d54c7cb540dd05524259f1e86ddf8391f4a", date="2024-08-06", **_HG),
     "HG 8-3 (2020)": Document(title="HG notebook 8-3, the book's run", path="8-3.ipynb",
-                              revision="42e3933d5dfc462beb8c36550f5f08f153d91ff0",
-                              date="2020-11-19", **_HG),
+                              revision="42e3933d5dfc462beb8c36550f5f08f153d91ff0", date="2020-11-19", **_HG),
     "HG 8-3 (2024)": Document(title="HG notebook 8-3, re-run under Keras 3.4.1", path="8-3.ipynb",
                               revision="82742d6f2eef130e079b0a819a587ce0c0060543", date="2024-08-06", **_HG),
     "TFT 2019": Document(title="TensorFlow 2.0 alpha tutorial: Transfer learning with a pretrained ConvNet",

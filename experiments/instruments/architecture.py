@@ -117,10 +117,7 @@ def freezing_quantities() -> dict[str, Any]:
     found = {"trainable weight tensors, base trainable": before,
              "trainable weight tensors, base frozen": len(model.trainable_weights),
              "base frozen: trainable, non-trainable parameters": parameter_split(base)}
-    base.trainable = True
-    names = [layer.name for layer in base.layers]
-    for index, layer in enumerate(base.layers):  # the book's loop: trainable from block5_conv1 on
-        layer.trainable = index >= names.index("block5_conv1")
+    pretrained.unfreeze_top_block(base, "vgg16")  # the book's loop: trainable from block5_conv1 on
     return found | {"base, block5 unfrozen: trainable, non-trainable parameters": parameter_split(base)}
 
 

@@ -53,10 +53,11 @@ def not_checked(records: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def book_numbers(claim: Claim) -> list[dict[str, Any]]:
-    """Each book number of ``claim`` with where it was printed: a row each in the report and FINDINGS."""
-    return [{"number": key, "value": f"{len(value)} layers" if key == "rows" else value,
-             "source": cite.short(), "tag": cite.tag, "note": cite.note}
-            for key, cite in claim.cites.items() for value in (claim.numbers[key],)]
+    """Each book number of ``claim`` with where it was printed: a row each in the report and FINDINGS. A printed
+    summary's rows are shown by their count: the measured rows beside them show them one by one."""
+    numbers = claim.numbers
+    return [{"number": key, "value": f"{len(numbers[key])} layers" if key == "rows" else numbers[key],
+             "source": cite.short(), "tag": cite.tag, "note": cite.note} for key, cite in claim.cites.items()]
 
 
 def claim_entry(claim: Claim, records: list[Mapping[str, Any]]) -> dict[str, Any]:

@@ -83,6 +83,11 @@ def tft_classifier(size: int = TFT_SIZE, fine_tune_at: int | None = None, pretra
     return mobilenet_v2_classifier(base)
 
 
+def unfreeze_top_block(base: keras.Model, name: str) -> None:
+    """DLwP1 5.3's fine-tuning: base ``name`` of PRETRAINED_BASES trainable from its top block's first layer on."""
+    unfreeze_from(base, [layer.name for layer in base.layers].index(PRETRAINED_BASES[name].top_block))
+
+
 @dataclass(frozen=True)
 class PretrainedBase:
     """A base of section 5: its builder, the input its weights expect, the block fine-tuning unfreezes."""
@@ -152,11 +157,9 @@ def pretrained_classifier(base: str, size: int, augment: bool = False, fine_tune
     """
     spec = PRETRAINED_BASES[base]
     conv_base = pretrained_base(base, size, pretrained)
-    conv_base.trainable = fine_tune
+    conv_base.trainable = False
     if fine_tune:
-        names = [layer.name for layer in conv_base.layers]
-        for layer in conv_base.layers[: names.index(spec.top_block)]:
-            layer.trainable = False
+        unfreeze_top_block(conv_base, base)
     inputs = keras.Input((size, size, 3))
     x = inputs
     for augmentation in book_augmentation() if augment else []:
