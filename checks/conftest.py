@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from experiments.claims import overfitting, training
+from experiments.claims import overfitting, pooling, training
 from experiments.data import datasets, splits
 from experiments.data.arrays import Arrays
 from experiments.run.training import train
@@ -34,6 +34,14 @@ def fashion_book_split(fashion_scaled) -> Arrays:
 @pytest.fixture(scope="session")
 def fashion_test(fashion_scaled) -> tuple[np.ndarray, np.ndarray]:
     return fashion_scaled[1]
+
+
+@pytest.fixture(scope="session")
+def downsampling_arrays(fashion_book_split, fashion_test) -> Arrays:
+    """The first TRAINING_IMAGES of the book split to train on, the test set to validate on, as DLwP1 5.1: section
+    4's convnets (pool.*), and section 3's stand-in for MNIST (train.dlwp1.convnet_vs_dense)."""
+    return Arrays(fashion_book_split.x_train[:pooling.TRAINING_IMAGES],
+                  fashion_book_split.y_train[:pooling.TRAINING_IMAGES], *fashion_test)
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,8 @@ import pytest
 from experiments import figures
 from experiments.claims import pooling as recipe
 from experiments.claims.pooling import TRAINING_IMAGES, final
-from experiments.data.arrays import Arrays
 from experiments.run import models
 from experiments.run.training import train
-
-
-@pytest.fixture(scope="module")
-def downsampling_arrays(fashion_book_split, fashion_test) -> Arrays:
-    """The first TRAINING_IMAGES of the book split to train on, the test set to validate on, as DLwP1 5.1."""
-    return Arrays(fashion_book_split.x_train[:TRAINING_IMAGES], fashion_book_split.y_train[:TRAINING_IMAGES],
-                  *fashion_test)
 
 
 @pytest.fixture(scope="module")

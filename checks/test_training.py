@@ -135,6 +135,23 @@ def test_feature_maps_of_the_ankle_boot(hg_runs, fashion_mnist, evidence) -> Non
 
 # --- train.dlwp1.mnist -------------------------------------------------------------------
 
+def record_mnist_setting(evidence, arrays: Arrays, profile, stand_in: bool = False) -> None:
+    """The departures of DLwP1 5.1's MNIST runs: the labels, and the stand-in's images (``stand_in``) or the
+    profile's share of MNIST."""
+    evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
+                       "categorical_crossentropy: the same loss, without the conversion.")
+    if stand_in:
+        evidence.departure(f"Fashion-MNIST instead of MNIST: section 4's convnets with max pooling, "
+                           f"{len(arrays.y_train):,} training images and the {len(arrays.y_val):,} test images as "
+                           "validation data, and the dense network on the same images.",
+                           short=f"Fashion-MNIST, {len(arrays.y_train):,} images")
+    elif profile.departs("mnist_images", "mnist_epochs"):
+        evidence.departure(f"{len(arrays.y_train):,} training and {len(arrays.y_val):,} test images, "
+                           f"{profile.mnist_epochs} epochs ({profile.name} profile), not all 60,000 and 10,000 and "
+                           f"{BOOK.mnist_epochs}.",
+                           short=f"{len(arrays.y_train):,} images, {profile.mnist_epochs} epochs")
+
+
 @pytest.fixture(scope="module")
 def mnist_arrays(profile) -> Arrays:
     """DLwP1 5.1's MNIST: 60,000 training images, the 10,000 test images as validation data (the first of
@@ -154,13 +171,7 @@ def mnist_arrays(profile) -> Arrays:
 @pytest.mark.claim("train.dlwp1.mnist")
 def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, evidence) -> None:
     runs = [train(recipe.mnist_spec(profile, seed), mnist_arrays, run_cache, progress) for seed in seeds]
-    evidence.departure("Integer labels with sparse_categorical_crossentropy instead of one-hot labels with "
-                       "categorical_crossentropy: the same loss, without the conversion.")
-    if profile.departs("mnist_images", "mnist_epochs"):
-        evidence.departure(f"{len(mnist_arrays.y_train):,} training and {len(mnist_arrays.y_val):,} test images, "
-                           f"{profile.mnist_epochs} epochs ({profile.name} profile), not all 60,000 and 10,000 and "
-                           f"{BOOK.mnist_epochs}.",
-                           short=f"{len(mnist_arrays.y_train):,} images, {profile.mnist_epochs} epochs")
+    record_mnist_setting(evidence, mnist_arrays, profile)
     found = evidence.claim.statistics([r.history["val_accuracy"][-1] for r in runs])
     judgement = evidence.judge_band("test_accuracy", found["test_accuracy"],
                                     headline=("DLwP1 5.1", "the MNIST convnet, test accuracy"))
@@ -168,3 +179,29 @@ def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, eviden
         [untrained(r, mnist_arrays, run_cache).history["val_accuracy"][-1] for r in runs]))
     record_provenance(evidence, runs)
     assert not judgement.fails, evidence.failure([judgement.describe()])
+
+
+# --- train.dlwp1.convnet_vs_dense ---------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.claim("train.dlwp1.convnet_vs_dense")
+def test_convnet_beats_the_dense_network(request, profile, seeds, run_cache, progress, evidence) -> None:
+    arrays = request.getfixturevalue("downsampling_arrays" if profile.mnist_stand_in else "mnist_arrays")
+    specs = [recipe.comparison_specs(profile, seed) for seed in seeds]
+    convnets = [train(convnet, arrays, run_cache, progress) for convnet, _ in specs]
+    dense = [train(network, arrays, run_cache, progress) for _, network in specs]
+    accuracy = {"convnet": [r.history["val_accuracy"][-1] for r in convnets],
+                "dense": [r.history["val_accuracy"][-1] for r in dense]}
+    test_images = len(arrays.y_val)
+    failed = evidence.judge_bands(evidence.claim.statistics(accuracy["convnet"], accuracy["dense"], test_images))
+    evidence.judge_control(evidence.claim.statistics(evidence.claim.control.paired(accuracy["dense"]),
+                                                     accuracy["dense"], test_images))
+    book = evidence.claim.numbers
+    evidence.measure("test accuracy, the convnet (DLwP1 5.1), per seed", accuracy["convnet"], book["convnet_accuracy"])
+    evidence.measure("test accuracy, the dense network (DLwP1 2.1), per seed", accuracy["dense"],
+                     book["dense_accuracy"])
+    record_mnist_setting(evidence, arrays, profile, stand_in=profile.mnist_stand_in)
+    evidence.departure("The dense network flattens the images with a Flatten layer, where the book reshapes them "
+                       "before training: the same inputs to its Dense(512).")
+    record_provenance(evidence, convnets + dense)
+    assert not failed, evidence.failure(failed)

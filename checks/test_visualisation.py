@@ -21,16 +21,35 @@ from experiments.claims.visualisation import (
     DECODER_IMAGES,
     SPARSITY_IMAGES,
 )
-from experiments.data import datasets
+from experiments.data import cats_vs_dogs, datasets
 from experiments.data.arrays import Arrays
 from experiments.data.weights import imagenet_weights
 from experiments.instruments import patterns, probes
 from experiments.instruments.canvas import place_on_canvas
 from experiments.instruments.gradcam import gradcam, share_inside
-from experiments.run import pretrained
+from experiments.run import models, pretrained
 from experiments.run.identity import model_identity
 from experiments.run.profiles import BOOK
 from experiments.run.training import train, untrained
+
+
+@pytest.mark.claim("vis.first_activation")
+def test_first_activation_of_a_photograph(evidence) -> None:
+    """DLwP1 5.4.1: the book's activation model, the outputs of the second convnet's four conv and four pooling
+    layers, fed one test photograph of a cat at the book's 150 px. The shapes do not depend on the weights."""
+    book = evidence.claim.numbers
+    _, folder = cats_vs_dogs.locate()
+    test_cat = next(path for path, label in cats_vs_dogs.files(folder)[0]["test"] if label == 0)
+    photo = datasets.decode_image(test_cat.read_bytes(), BOOK.cats_size)[None] / 255.0  # (1, 150, 150, 3)
+    model = models.cats_dogs_convnet(BOOK.cats_size, dropout=True, augment=True)
+    # The book's model.layers[:8]: here the augmentation comes first, as layers, so the eight are picked by kind.
+    eight = [layer for layer in model.layers if isinstance(layer, (keras.layers.Conv2D, keras.layers.MaxPooling2D))]
+    activations = keras.Model(model.inputs, [layer.output for layer in eight]).predict(photo, verbose=0)
+    shapes = [a.shape for a in activations]
+    evidence.measure("activation shapes of the eight layers", shapes)
+    evidence.measure("the first layer's activation", shapes[0], book["shape"])
+    evidence.note(f"The photograph is {test_cat.name}, the first cat of the test split; the book's is cat.1700.jpg.")
+    assert shapes[0] == book["shape"], f"the first layer's activation is {shapes[0]}, the book's {book['shape']}"
 
 
 def sparsity_by_layer(runs, images: np.ndarray, evidence, label: str, run_cache,
@@ -157,17 +176,24 @@ def test_gradcam_falls_on_the_object(canvas_runs, canvases, evidence) -> None:
     assert not failed, evidence.failure(failed)
 
 
-@pytest.mark.slow
-@pytest.mark.claim("vis.gradcam")
-def test_gradcam_on_the_elephant_photograph(profile, evidence) -> None:
-    """DLwP1 5.4.3 itself: VGG16 with its ImageNet classifier, the elephants, the map of block5_conv3."""
+@pytest.fixture(scope="module")
+def elephant_prediction(profile) -> tuple[keras.Model, np.ndarray, np.ndarray, np.ndarray]:
+    """DLwP1 5.4.3's VGG16 with its ImageNet classifier on the elephants: (model, photograph (224, 224, 3), its
+    preprocessed batch (1, 224, 224, 3), the 1,000 class probabilities)."""
     if profile.transfer_base != "vgg16":
         pytest.skip("full profile only: VGG16 with its classifier (553 MB) and the photograph are downloads")
-    book = evidence.claim.numbers  # the class index as the book reads it off model.output[:, 386]
     model = keras.applications.VGG16(weights=str(imagenet_weights("vgg16_with_top")))
     photo = datasets.load_elephant_photo(224)
     x = keras.applications.vgg16.preprocess_input(photo[None].astype("float32"))
-    probabilities = model.predict(x, verbose=0)[0]
+    return model, photo, x, model.predict(x, verbose=0)[0]
+
+
+@pytest.mark.slow
+@pytest.mark.claim("vis.gradcam")
+def test_gradcam_on_the_elephant_photograph(elephant_prediction, evidence) -> None:
+    """DLwP1 5.4.3 itself: VGG16 with its ImageNet classifier, the elephants, the map of block5_conv3."""
+    book = evidence.claim.numbers  # the class index as the book reads it off model.output[:, 386]
+    model, photo, x, probabilities = elephant_prediction
     heatmaps, predicted = gradcam(model, "block5_conv3", x)
     evidence.measure(f"top class ({book['elephant_class']}: African elephant)", int(predicted[0]), book["elephant_class"])
     evidence.measure("its probability", float(probabilities[book["elephant_class"]]), book["elephant_probability"])
@@ -176,6 +202,21 @@ def test_gradcam_on_the_elephant_photograph(profile, evidence) -> None:
                     "(Keras' Grad-CAM example photograph: the book's has no stable address).")
     assert predicted[0] == book["elephant_class"], (
         f"VGG16's top class is {predicted[0]}, not {book['elephant_class']} (African elephant)")
+
+
+@pytest.mark.slow
+@pytest.mark.claim("vis.elephant_runners_up")
+def test_elephant_runners_up(elephant_prediction, evidence) -> None:
+    book = evidence.claim.numbers
+    *_, probabilities = elephant_prediction
+    ranked = tuple(int(i) for i in np.argsort(probabilities)[::-1][:3])  # ImageNet's indices, most probable first
+    evidence.measure("the three most probable classes", ranked)
+    evidence.measure("second and third", ranked[1:], book["runners_up"])
+    for name, index in zip(("tusker", "indian_elephant"), book["runners_up"], strict=True):
+        evidence.measure(f"probability of {name.replace('_', ' ')}", float(probabilities[index]),
+                         book[f"{name}_probability"])
+    evidence.note("Keras' Grad-CAM example photograph of the same scene: the book's has no stable address.")
+    assert ranked[1:] == book["runners_up"], f"second and third classes {ranked[1:]}, the book's {book['runners_up']}"
 
 
 # --- vis.filters --------------------------------------------------------------------------

@@ -36,17 +36,22 @@ from tests import stand_ins
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL_PROFILE_PATHS = [
-    "checks/test_transfer.py",  # VGG16: extraction, with augmentation, fine-tuning; the tutorial's MobileNetV2
+    "checks/test_transfer.py",  # VGG16: extraction, with augmentation, fine-tuning
+    "checks/test_tutorial.py",  # the tutorial's MobileNetV2
+    "checks/test_training.py::test_convnet_beats_the_dense_network",  # on MNIST, where smoke takes Fashion-MNIST
     "checks/test_generic_layers.py",  # the similar target beside the judged one
     "checks/test_training.py::test_mnist_convnet",
     "checks/test_visualisation.py::test_gradient_ascent_on_vgg16",
     "checks/test_visualisation.py::test_gradcam_on_the_elephant_photograph",
+    "checks/test_visualisation.py::test_elephant_runners_up",
 ]
 SMOKE_SKIPS = {  # the checks that only the full profile runs: each must run here
-    "checks/test_transfer.py::test_tutorial_mobilenet_v2",
+    "checks/test_tutorial.py::test_tutorial_mobilenet_v2",
+    "checks/test_tutorial.py::test_validation_above_training_while_frozen",
     "checks/test_training.py::test_mnist_convnet",
     "checks/test_visualisation.py::test_gradient_ascent_on_vgg16",
     "checks/test_visualisation.py::test_gradcam_on_the_elephant_photograph",
+    "checks/test_visualisation.py::test_elephant_runners_up",
 }
 
 

@@ -29,6 +29,7 @@ from experiments.claims import (
     regularisation,
     training,
     transfer,
+    tutorial,
     visualisation,
 )
 from experiments.claims.base import (
@@ -45,7 +46,7 @@ __all__ = ["CATALOGUE", "CLAIMS", "SECTIONS", "SOURCES", "UNTRAINED", "Claim", "
 
 CATALOGUE: tuple[Claim, ...] = (
     architecture.ENTRIES + geometry.ENTRIES + training.ENTRIES + overfitting.ENTRIES + regularisation.ENTRIES
-    + evaluation.ENTRIES + pooling.ENTRIES + transfer.ENTRIES + generic_layers.ENTRIES + visualisation.ENTRIES
+    + evaluation.ENTRIES + pooling.ENTRIES + transfer.ENTRIES + tutorial.ENTRIES + generic_layers.ENTRIES + visualisation.ENTRIES
 )
 CLAIMS: Mapping[str, Claim] = MappingProxyType({c.id: c for c in CATALOGUE})
 

@@ -72,6 +72,7 @@ def _dlwp1(path: str, title: str) -> Document:
 
 
 DOCUMENTS = MappingProxyType({
+    "DLwP1 2.1 nb": _dlwp1("2.1-a-first-look-at-a-neural-network.ipynb", "a first look at a neural network"),
     "DLwP1 3.7 nb": _dlwp1("3.7-predicting-house-prices.ipynb", "predicting house prices (the book's 3.6)"),
     "DLwP1 4.4 nb": _dlwp1("4.4-overfitting-and-underfitting.ipynb", "overfitting and underfitting"),
     "DLwP1 5.1 nb": _dlwp1("5.1-introduction-to-convnets.ipynb", "introduction to convnets"),

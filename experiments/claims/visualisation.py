@@ -59,6 +59,16 @@ def structure(trained: list[float], untrained_shares: list[float]) -> dict[str, 
 
 ENTRIES = (
     Claim(
+        id="vis.first_activation",
+        kind="exact",
+        statement=("One 150×150 photograph through section 4's second convnet: the first layer's activation is a "
+                   "148×148 feature map with 32 channels."),
+        source="DLwP1 5.4.1 [O]",
+        book="(1, 148, 148, 32)",
+        cites={"shape": Cite("DLwP1 5.4 nb", "In [7]", "printed", "cat.1700.jpg of the test set")},
+        numbers={"shape": (1, 148, 148, 32)},
+    ),
+    Claim(
         id="vis.activations",
         kind="stochastic",
         statistics=distillation,
@@ -179,6 +189,18 @@ ENTRIES = (
             "covers a quarter of the canvas: a heatmap that ignores the object puts about 25% of its mass there. "
             "\"Localises the evidence\" is read as at least twice that, on average over 500 test canvases."
         ),
+    ),
+    Claim(
+        id="vis.elephant_runners_up",
+        kind="exact",
+        statement="After African elephant, VGG16 ranks tusker second and Indian elephant third for the elephants.",
+        source="DLwP1 5.4.3 [O]",
+        book="tusker 0.08618243, Indian elephant 0.0043545929",
+        cites={"runners_up": Cite("DLwP1 5.4 nb", "In [29]", "printed", "decode_predictions(preds, top=3)"),
+               "tusker_probability": Cite("DLwP1 5.4 nb", "In [29]", "printed"),
+               "indian_elephant_probability": Cite("DLwP1 5.4 nb", "In [29]", "printed")},
+        # ImageNet's indices of tusker and Indian elephant
+        numbers={"runners_up": (101, 385), "tusker_probability": 0.08618243, "indian_elephant_probability": 0.0043545929},
     ),
     Claim(
         id="vis.trained_filters",

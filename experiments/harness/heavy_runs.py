@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from experiments.claims import overfitting, transfer
+from experiments.claims import overfitting, transfer, tutorial
 from experiments.claims.recipe import TrainSpec
 from experiments.run import flops, pretrained
 from experiments.run.fitting import (
@@ -77,9 +77,10 @@ def heavy_runs(profile_name: str = "full") -> list[HeavyRun]:
                  section5),
     ]
     if profile.tutorial_mobilenet_v2:
-        runs += [HeavyRun("MobileNetV2 (TFT), base frozen", transfer.tft_spec(profile, seed=0), section5),
-                 HeavyRun("MobileNetV2 (TFT), fine-tuned from layer 100", transfer.tft_spec(profile, seed=0, fine_tune=True),
-                          section5)]
+        tutorial_checks = "checks/test_tutorial.py"
+        runs += [HeavyRun("MobileNetV2 (TFT), base frozen", tutorial.tft_spec(profile, seed=0), tutorial_checks),
+                 HeavyRun("MobileNetV2 (TFT), fine-tuned from layer 100", tutorial.tft_spec(profile, seed=0, fine_tune=True),
+                          tutorial_checks)]
     return runs
 
 

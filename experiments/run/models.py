@@ -67,6 +67,23 @@ def dense_network(inputs: int = 10_000, units: int = 16, classes: int = 1, l2: f
     )
 
 
+def mnist_dense() -> keras.Model:
+    """DLwP1 2.1: the first network, Dense(512, relu) on the 784 pixels and a 10-way softmax.
+
+    The book flattens the images itself, to (60000, 28 * 28); Flatten does the same inside the model, so that it
+    takes the convnet's (28, 28, 1) arrays.
+    """
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Flatten(),  # (784,)
+            layers.Dense(512, activation="relu"),  # (512,)
+            layers.Dense(10, activation="softmax"),  # (10,)
+        ],
+        name="mnist_dense",
+    )
+
+
 DOWNSAMPLING = ("max", "average", "strides", "none")
 
 
