@@ -3,9 +3,10 @@
 The files are made here: the cats-vs-dogs archive in PetImages' layout, the
 ImageNet weights files of the full profile's bases with random weights in the
 h5 layout Keras publishes them in, an MNIST file of the published shapes, and
-an elephant photograph. A test serves them from 127.0.0.1 under their real
-addresses (tests/servers.py), so every download, size and digest check runs as
-it runs for a user. Only what cannot be made — the published digests — is
+an elephant photograph; the weights files, the slowest to write, are written
+once and kept in the run cache (``kept``). A test serves them from 127.0.0.1
+under their real addresses (tests/servers.py), so every download, size and
+digest check runs as it runs for a user. Only what cannot be made — the published digests — is
 replaced: a run started with ``-p tests.stand_ins`` and $CONVNET_CLAIMS_STAND_INS
 naming the JSON that ``serve`` wrote takes the stand-ins' digests and sizes, and
 looks past the development copies beside the clone, so it uses nothing but what
@@ -19,13 +20,16 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from experiments.data import cats_vs_dogs, datasets, weights
+from experiments.run.cache import default_cache_dir
 
 ENV = "CONVNET_CLAIMS_STAND_INS"
 BASES = ("vgg16", "vgg16_with_top", "mobilenet_v2_1.0_160")  # the full profile's, beyond the smoke profile's
@@ -76,6 +80,26 @@ def random_weights_file(base: str, path: Path) -> Path:
     return path
 
 
+def kept(name: str, make: Callable[[Path], object]) -> Path:
+    """The stand-in file ``name``, written by ``make`` once and kept in the run cache's folder of stand-ins, under
+    the digest of this module and of the versions of what writes it: a change to either makes it anew (and drops
+    the stand-ins made before it)."""
+    import h5py
+    import keras
+
+    made_by = Path(__file__).read_bytes() + f"{keras.__version__} {h5py.__version__} {np.__version__}".encode()
+    folder = default_cache_dir() / "stand-ins"
+    path = folder / hashlib.sha256(made_by).hexdigest()[:16] / name
+    if not path.is_file():
+        for stale in (p for p in folder.glob("*") if p != path.parent):
+            shutil.rmtree(stale, ignore_errors=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{name}.{os.getpid()}")
+        make(partial)
+        os.replace(partial, path)
+    return path
+
+
 def mnist_file() -> bytes:
     """keras.datasets.mnist's npz at its shapes: digit d is a bright square at a place of its own, in noise."""
     rng = np.random.default_rng(0)
@@ -106,7 +130,7 @@ def serve(mirror, directory: Path) -> Path:
     accepted = {"imagenet_weights": {}}
     for base in BASES:
         published = weights.IMAGENET_WEIGHTS[base]
-        content = random_weights_file(base, directory / published.name).read_bytes()
+        content = kept(published.name, lambda path, base=base: random_weights_file(base, path)).read_bytes()
         mirror.serve(published.url, content)
         digest = None if published.digest is None else hashlib.new(published.algorithm, content).hexdigest()
         accepted["imagenet_weights"][base] = {"digest": digest, "size": len(content)}
