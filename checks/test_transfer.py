@@ -225,6 +225,15 @@ def test_augmented_extraction_overfits_less(fast_extraction, augmented_extractio
     assert not failed, evidence.failure(failed)
 
 
+def record_fine_tuning_epochs(evidence, profile, fine_tuned_runs) -> None:
+    """The departure of the fine-tuning runs that trans.fine_tuning and trans.fine_tuning_loss judge: their epochs."""
+    if profile.departs("fine_tuning_epochs"):
+        evidence.departure(f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs}, to keep the section within "
+                           f"its CPU budget ({mean_epoch_seconds(fine_tuned_runs):.1f} s an epoch at "
+                           f"{profile.transfer_size} px where they were trained).",
+                           short=f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs}")
+
+
 @pytest.mark.slow
 @pytest.mark.claim("trans.fine_tuning")
 def test_fine_tuning_the_top_block(fast_extraction, augmented_extraction_runs, fine_tuned_runs, plain_runs,
@@ -238,11 +247,7 @@ def test_fine_tuning_the_top_block(fast_extraction, augmented_extraction_runs, f
     evidence.measure("test accuracy, frozen base (augmented extraction), per seed", frozen)
     evidence.measure("test accuracy, top block fine-tuned, per seed", tuned, evidence.claim.numbers["test_accuracy"])
     evidence.measure("trainable weight tensors while fine-tuning", len(fine_tuned_runs[0].model().trainable_weights))
-    if profile.departs("fine_tuning_epochs"):
-        evidence.departure(f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs}, to keep the section within "
-                           f"its CPU budget ({mean_epoch_seconds(fine_tuned_runs):.1f} s an epoch at "
-                           f"{profile.transfer_size} px where they were trained).",
-                           short=f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs}")
+    record_fine_tuning_epochs(evidence, profile, fine_tuned_runs)
     evidence.note("As in the book, the fine-tuned model is compared with the frozen model it started from, so its "
                   "gain includes that of the extra epochs of training.")
 
@@ -273,9 +278,6 @@ def test_fine_tuning_loss_worsens_while_accuracy_holds(fine_tuned_runs, profile,
     for metric in ("val_loss", "val_accuracy", "loss"):
         evidence.measure(f"{metric}, first and last fine-tuning epoch, per seed",
                          [(round(r.history[metric][0], 4), round(r.history[metric][-1], 4)) for r in fine_tuned_runs])
-    if profile.departs("fine_tuning_epochs"):
-        evidence.departure(f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs} "
-                           "(trans.fine_tuning's runs).",
-                           short=f"{profile.fine_tuning_epochs} fine-tuning epochs, not {BOOK.fine_tuning_epochs}")
+    record_fine_tuning_epochs(evidence, profile, fine_tuned_runs)
     evidence.note("Judged on trans.fine_tuning's runs, whose curves its figure draws.")
     assert not failed, evidence.failure(failed)
