@@ -1,4 +1,5 @@
-"""Section 4, evaluating and feeding a small model: K-fold validation (DLwP1 3.7) and standardisation (DLwP1 4.3).
+"""Section 4, evaluating and feeding a small model: K-fold validation and when to stop (DLwP1 3.7), and
+standardisation (DLwP1 4.3).
 
 The claims, the stand-in for Boston housing and the statistics are
 experiments/claims/evaluation.py's.
@@ -11,9 +12,11 @@ import pytest
 from sklearn.model_selection import KFold
 
 from experiments import figures
+from experiments.claims import claim
 from experiments.claims import evaluation as recipe
-from experiments.claims.evaluation import FOLDS, RESHUFFLES, validation_mae
+from experiments.claims.evaluation import BATCH_SIZE, FOLDS, RESHUFFLES, validation_mae
 from experiments.data import datasets
+from experiments.run.profiles import BOOK
 from experiments.run.training import train
 
 
@@ -42,6 +45,28 @@ def fold_maes(diabetes, run_cache, progress) -> np.ndarray:
     return maes
 
 
+@pytest.fixture(scope="module")
+def kfold_curve_runs(diabetes, profile, seeds, run_cache, progress) -> dict[int, list[list]]:
+    """{batch size: per seed, the FOLDS runs of DLwP1 3.7's 500-epoch loop, each validated every epoch}: the data
+    shuffled by the seed (seeds 0, 1, … are over.kfold's first reshuffles), in the book's batches of 1 and, for
+    the negative control, in the final model's (BATCH_SIZE)."""
+    numbers = claim("over.kfold_epochs").numbers
+    if not profile.kfold_curve:
+        pytest.skip(f"the {profile.name} profile does not run the K-fold curve: {FOLDS} folds a seed, each "
+                    f"{BOOK.kfold_curve_epochs} epochs in batches of {numbers['batch_size']}, are more steps than all "
+                    "of its other runs; the full profile runs it")
+    x, y = diabetes
+
+    def loop(seed: int, batch_size: int) -> list:
+        folds = KFold(FOLDS, shuffle=True, random_state=seed).split(x)
+        return [train(recipe.regression_spec(arrays, f"reshuffle {seed}, fold {fold} of {FOLDS}", seed,
+                                             epochs=profile.kfold_curve_epochs, batch_size=batch_size, every_epoch=True),
+                      arrays, run_cache, progress)
+                for fold, arrays in enumerate(recipe.fold_arrays(x, y, t, v, standardise=True) for t, v in folds)]
+
+    return {batch_size: [loop(seed, batch_size) for seed in seeds] for batch_size in (numbers["batch_size"], BATCH_SIZE)}
+
+
 def record_stand_in(evidence) -> None:
     evidence.departure("scikit-learn's diabetes data (442 patients, 10 features, offline) instead of Boston housing "
                        f"(a download); the score is divided by {recipe.TARGET_SCALE:g} for training so that its scale "
@@ -68,6 +93,34 @@ def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
                     figures.estimates_over_reshuffles({"hold-out (one fold)": hold_out, f"{FOLDS}-fold mean": k_fold},
                                                       "validation MAE"),
                     "Each reshuffle splits the same 442 patients differently; the K-fold estimate moves less.")
+    assert not failed, evidence.failure(failed)
+
+
+@pytest.mark.slow
+@pytest.mark.claim("over.kfold_epochs")
+def test_kfold_curve_stops_improving_at_the_turn(kfold_curve_runs, profile, evidence) -> None:
+    numbers = evidence.claim.numbers
+    book_loops, control_loops = kfold_curve_runs[numbers["batch_size"]], kfold_curve_runs[BATCH_SIZE]
+    failed = evidence.judge_bands(evidence.claim.statistics(book_loops, numbers))
+    evidence.judge_control(evidence.claim.statistics(control_loops, numbers))
+    curves = {label: [recipe.smoothed_mean_curve(fold_runs, numbers) for fold_runs in loops]
+              for label, loops in ((f"batches of {numbers['batch_size']}", book_loops), (f"batches of {BATCH_SIZE}", control_loops))}
+    book_curves = curves[f"batches of {numbers['batch_size']}"]
+    turn = book_curves[0][2]
+    evidence.measure("epoch of the smoothed curve's lowest point, per seed",
+                     [int(epochs[np.argmin(curve)]) for epochs, curve, _ in book_curves], numbers["turn_epoch"])
+    evidence.measure(f"smoothed mean validation MAE at epoch {turn}, per seed",
+                     [round(float(curve[epochs == turn][0]), 2) for epochs, curve, _ in book_curves])
+    if profile.departs("kfold_curve_epochs"):
+        evidence.departure(f"{profile.kfold_curve_epochs} epochs a fold ({profile.name} profile), not "
+                           f"{BOOK.kfold_curve_epochs}: the turning epoch and the points left out scale with them "
+                           f"(epoch {turn}).")
+    record_stand_in(evidence)
+    evidence.figure("The smoothed mean validation MAE of each seed's K-fold loop",
+                    figures.curves_with_a_mark({label: [(e, c) for e, c, _ in per_seed] for label, per_seed in curves.items()},
+                                               turn, f"epoch {turn}", "validation MAE (smoothed)"),
+                    "DLwP1 3.7's second figure: the folds' mean, its first epochs left out, smoothed; the book reads "
+                    "its turn where the dashed line stands.")
     assert not failed, evidence.failure(failed)
 
 

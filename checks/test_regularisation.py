@@ -67,6 +67,28 @@ def test_network_size_sets_when_overfitting_starts(variant_runs, evidence) -> No
 
 
 @pytest.mark.slow
+@pytest.mark.claim("over.bigger_fits_fast")
+def test_bigger_network_fits_training_data_fast(variant_runs, evidence) -> None:
+    original, bigger = variant_runs[ORIGINAL], variant_runs[BIGGER]
+    failed = evidence.judge_bands(evidence.claim.statistics(original, bigger))
+    evidence.judge_control(evidence.claim.statistics(original, evidence.claim.control.paired(original)))
+    book = evidence.claim.numbers
+    for variant, book_loss in ((ORIGINAL, book["original_loss"]), (BIGGER, book["bigger_loss"])):
+        evidence.measure(f"{variant}: lowest training loss by epoch {recipe.EARLY_EPOCHS}, per seed",
+                         [float(f"{loss:.3g}") for loss in recipe.lowest_training_losses(variant_runs[variant])],
+                         book_loss)
+    evidence.figure(
+        "Training loss of the original and the bigger network, every seed",
+        figures.curves_by_variant({v: [run.history for run in variant_runs[v]] for v in (ORIGINAL, BIGGER)},
+                                  metric="loss", log_scale=True),
+        f"DLwP1 4.4's figure of the two training losses, on a log scale: the bands read each curve's lowest point "
+        f"by epoch {recipe.EARLY_EPOCHS}.",
+    )
+    record_stand_in(evidence)
+    assert not failed, evidence.failure(failed)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("variant, book_key", [
     pytest.param(L2, "l2", marks=pytest.mark.claim("over.l2"), id="l2"),
     pytest.param(DROPOUT, "dropout", marks=pytest.mark.claim("over.dropout"), id="dropout"),

@@ -22,6 +22,9 @@ ADDED = {
     "the elephant photograph's next classes after African elephant": "vis.elephant_runners_up",
     "TFT fine-tuning: the trainable variables grow": "arch.tft.mobilenet_v2",
     "TFT: validation accuracy sits above training accuracy early": "trans.tft_val_above_train",
+    "the bigger IMDB network's training loss falls to about zero": "over.bigger_fits_fast",
+    "K-fold on Boston housing: the validation MAE stops improving": "over.kfold_epochs",
+    "the study notes' 160-px CNN: validation accuracy stalls": "over.notes_cnn_stall",
 }
 
 

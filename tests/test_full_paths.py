@@ -1,7 +1,8 @@
 """Every check the full profile runs and the smoke profile does not, run on the CPU at the tiny profile.
 
 VGG16 with its fine-tuning, the tutorial's MobileNetV2, MNIST, the elephant
-Grad-CAM, VGG16's filter patterns and the similar-target transfer take the
+Grad-CAM, VGG16's filter patterns, the similar-target transfer, the K-fold
+curve of 500 epochs and the study notes' 160-px CNN take the
 full profile's code paths at toy sizes (the tiny profile: an epoch or a few on a few
 images), on stand-ins for their downloads served from 127.0.0.1
 (tests/stand_ins.py). What is asserted is that each check reaches a verdict:
@@ -44,6 +45,8 @@ FULL_PROFILE_PATHS = [
     "checks/test_visualisation.py::test_gradient_ascent_on_vgg16",
     "checks/test_visualisation.py::test_gradcam_on_the_elephant_photograph",
     "checks/test_visualisation.py::test_elephant_runners_up",
+    "checks/test_evaluation.py::test_kfold_curve_stops_improving_at_the_turn",
+    "checks/test_overfitting.py::test_notes_cnn_validation_stalls",
 ]
 SMOKE_SKIPS = {  # the checks that only the full profile runs: each must run here
     "checks/test_tutorial.py::test_tutorial_mobilenet_v2",
@@ -52,6 +55,8 @@ SMOKE_SKIPS = {  # the checks that only the full profile runs: each must run her
     "checks/test_visualisation.py::test_gradient_ascent_on_vgg16",
     "checks/test_visualisation.py::test_gradcam_on_the_elephant_photograph",
     "checks/test_visualisation.py::test_elephant_runners_up",
+    "checks/test_evaluation.py::test_kfold_curve_stops_improving_at_the_turn",
+    "checks/test_overfitting.py::test_notes_cnn_validation_stalls",
 }
 
 

@@ -147,7 +147,7 @@ def _numbers_of(*values, printed: bool = False) -> set[tuple[float, int]]:
             return
         if isinstance(value, (int, float)):
             places = 0 if float(value).is_integer() else _places_of(repr(float(value)))
-            add(float(value), max(places, 4) if printed else places)
+            add(float(value), max(places, 4) if printed and places else places)  # a count is printed without places
         elif isinstance(value, str):
             for m in NUMBER.finditer(value):
                 add(_value(m.group(0)), _places_of(m.group(0)))

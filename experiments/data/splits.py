@@ -39,6 +39,11 @@ def cats_vs_dogs_at(size: int, profile, cache_dir: Path) -> dict[str, tuple[np.n
     return found
 
 
+def centred(arrays: Arrays) -> Arrays:
+    """The study notes' format_example, image / 127.5 − 1, of images in [0, 1]: pixels in [−1, 1]."""
+    return Arrays(arrays.x_train * 2 - 1, arrays.y_train, arrays.x_val * 2 - 1, arrays.y_val)
+
+
 def train_and_validation(splits: dict[str, tuple[np.ndarray, np.ndarray]]) -> Arrays:
     """What a run trains and validates on, of {split: (x, y)}; the test split is kept for the end."""
     return Arrays(*splits["train"], *splits["validation"])

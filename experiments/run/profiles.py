@@ -33,6 +33,8 @@ class BookSettings:
     vgg16_pattern_filters: int = 64  # filters per layer they are found for (the book draws the first 64)
     mnist_images: tuple[int, int] | None = None  # (training, test) images of train.dlwp1.mnist; None: all 60,000 and 10,000
     mnist_epochs: int = 5  # DLwP1 5.1
+    kfold_curve_epochs: int = 500  # each fold of the K-fold loop that chooses the budget (DLwP1 3.7)
+    notes_cnn_epochs: int = 10  # the study notes' 160-px CNN on cats_vs_dogs
 
 
 BOOK = BookSettings()
@@ -51,6 +53,11 @@ class Profile(BookSettings):
     # train.dlwp1.convnet_vs_dense on section 4's Fashion-MNIST convnets (pool.*), which are trained anyway, instead
     # of MNIST, a download that costs the claim its own convnets
     mnist_stand_in: bool = False
+    # over.kfold_epochs: four folds a seed, each 500 epochs of single-example steps, too small to use a CPU's
+    # arithmetic: more steps than all of the smoke profile's other runs
+    kfold_curve: bool = True
+    # over.notes_cnn_stall: the notes' CNN, 13 million parameters at the tutorial's 160 px
+    notes_cnn: bool = True
     purpose: str = ""  # what its verdicts are for, where that is not the claims themselves
 
     def departs(self, *settings: str) -> bool:
@@ -72,7 +79,7 @@ PROFILES = MappingProxyType(
                          cats_size=64, small_data_epochs=60, augmentation_interpolation="nearest",
                          transfer_base="mobilenet_0.25", transfer_size=96, augmented_extraction_epochs=30,
                          fine_tuning_epochs=15, tutorial_mobilenet_v2=False, similar_transfer_target=False,
-                         mnist_stand_in=True),
+                         mnist_stand_in=True, kfold_curve=False, notes_cnn=False),
         "full": Profile(name="full", seeds=5, hypothesis_examples=200, hypothesis_derandomize=False),
         # 48 px: the smallest side the section-4 convnet's four conv-and-pool blocks leave a feature map of. The
         # runs a negative control is compared with train for a few epochs, so that they move off their start.
@@ -80,7 +87,7 @@ PROFILES = MappingProxyType(
                         cats_size=48, small_data_epochs=1, augmented_epochs=1, transfer_size=48,
                         augmented_extraction_epochs=3, fine_tuning_epochs=1, tutorial_size=48, tutorial_epochs=1,
                         vgg16_pattern_size=48, vgg16_pattern_filters=4, mnist_images=(600, 100), mnist_epochs=1,
-                        lower_layers_epochs=(1, 3), cats_images=200,
+                        lower_layers_epochs=(1, 3), cats_images=200, kfold_curve_epochs=25, notes_cnn_epochs=5,
                         purpose="the full profile's code paths at toy sizes: its verdicts say only that each check "
                                 "ran to one, not whether a claim holds"),
     }
