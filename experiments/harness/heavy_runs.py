@@ -76,6 +76,8 @@ def heavy_runs(profile_name: str = "full") -> list[HeavyRun]:
         HeavyRun(f"{base} fine-tuning its top block", transfer.augmented_extraction_spec(profile, seed=0, fine_tune=True),
                  section5),
     ]
+    if profile.notes_cnn:
+        runs.append(HeavyRun("the study notes' CNN", overfitting.notes_cnn_spec(profile, seed=0), scratch))
     if profile.tutorial_mobilenet_v2:
         tutorial_checks = "checks/test_tutorial.py"
         runs += [HeavyRun("MobileNetV2 (TFT), base frozen", tutorial.tft_spec(profile, seed=0), tutorial_checks),
