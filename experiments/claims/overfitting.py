@@ -170,10 +170,10 @@ ENTRIES = (
         ),
         source="notes-tfds [O][P]",
         book="val 75–80%, rising little and unsteadily; training rising steadily over 10 epochs",
-        cites={"val_level": Cite("notes-tfds", "4) model compile and fit", "prose",
+        cites={"val_level": Cite("notes-tfds", "4) 모델 compile 및 fit", "prose",
                                 "\"초반에 75%~80% 사이까지는 증가\": rises early to between 75% and 80%"),
-               "epochs": Cite("notes-tfds", "4) model compile and fit", "prose", "\"10 epoch를 진행하는 동안\""),
-               "learning_rate": Cite("notes-tfds", "4) model compile and fit", "code")},
+               "epochs": Cite("notes-tfds", "4) 모델 compile 및 fit", "prose", "\"10 epoch를 진행하는 동안\""),
+               "learning_rate": Cite("notes-tfds", "4) 모델 compile 및 fit", "code")},
         numbers={"val_level": (0.75, 0.80), "epochs": 10, "learning_rate": 1e-4},
         bands={
             "training_outgrows_validation": Band(low=0.10, label="accuracy's rise from the first epoch to the last: "
