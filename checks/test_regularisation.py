@@ -18,9 +18,22 @@ from experiments.run.training import train
 @pytest.fixture(scope="module")
 def variant_runs(fashion_scaled, seeds, run_cache, progress) -> dict[str, list]:
     """{variant: one run per seed}."""
-    shirts = recipe.shirts(fashion_scaled)
+    shirts = recipe.garments(fashion_scaled)
     return {variant: [train(recipe.variant_spec(variant, seed), shirts, run_cache, progress) for seed in seeds]
             for variant in recipe.VARIANTS}
+
+
+@pytest.fixture(scope="module")
+def separable_runs(fashion_scaled, seeds, run_cache, progress) -> dict[str, list]:
+    """{original, bigger: one run per seed} on T-shirts/tops against trousers, for the epochs the bands read."""
+    trousers = recipe.garments(fashion_scaled, recipe.SEPARABLE)
+    return {variant: [train(recipe.variant_spec(variant, seed, recipe.SEPARABLE, epochs=recipe.EARLY_EPOCHS), trousers,
+                            run_cache, progress) for seed in seeds]
+            for variant in (ORIGINAL, BIGGER)}
+
+
+class CauseNotShown(Exception):
+    """A known failure's cause, removed in a run beside the claim's, did not let the claim hold there."""
 
 
 def record_stand_in(evidence) -> None:
@@ -68,23 +81,32 @@ def test_network_size_sets_when_overfitting_starts(variant_runs, evidence) -> No
 
 @pytest.mark.slow
 @pytest.mark.claim("over.bigger_fits_fast")
-def test_bigger_network_fits_training_data_fast(variant_runs, evidence) -> None:
+def test_bigger_network_fits_training_data_fast(variant_runs, separable_runs, evidence) -> None:
     original, bigger = variant_runs[ORIGINAL], variant_runs[BIGGER]
     failed = evidence.judge_bands(evidence.claim.statistics(original, bigger))
     evidence.judge_control(evidence.claim.statistics(original, evidence.claim.control.paired(original)))
+    (separable,) = evidence.claim.alongside
+    cause_removed = evidence.judge_alongside(separable, evidence.claim.statistics(separable_runs[ORIGINAL],
+                                                                                  separable_runs[BIGGER]))
     book = evidence.claim.numbers
-    for variant, book_loss in ((ORIGINAL, book["original_loss"]), (BIGGER, book["bigger_loss"])):
-        evidence.measure(f"{variant}: lowest training loss by epoch {recipe.EARLY_EPOCHS}, per seed",
-                         [float(f"{loss:.3g}") for loss in recipe.lowest_training_losses(variant_runs[variant])],
-                         book_loss)
+    shown = {f"{variant}, T-shirts against shirts": variant_runs[variant] for variant in (ORIGINAL, BIGGER)}
+    shown |= {f"{variant}, T-shirts against trousers": separable_runs[variant] for variant in (ORIGINAL, BIGGER)}
+    for label, runs in shown.items():
+        evidence.measure(f"{label}: lowest training loss by epoch {recipe.EARLY_EPOCHS}, per seed",
+                         [float(f"{loss:.3g}") for loss in recipe.lowest_training_losses(runs)],
+                         book["bigger_loss" if label.startswith(BIGGER) else "original_loss"])
     evidence.figure(
-        "Training loss of the original and the bigger network, every seed",
-        figures.curves_by_variant({v: [run.history for run in variant_runs[v]] for v in (ORIGINAL, BIGGER)},
+        "Training loss of the original and the bigger network on both pairs, every seed",
+        figures.curves_by_variant({label: [run.history for run in runs] for label, runs in shown.items()},
                                   metric="loss", log_scale=True),
         f"DLwP1 4.4's figure of the two training losses, on a log scale: the bands read each curve's lowest point "
         f"by epoch {recipe.EARLY_EPOCHS}.",
     )
     record_stand_in(evidence)
+    not_shown = [judgement.explain() for judgement in cause_removed.values() if not judgement.holds]
+    if not_shown:
+        raise CauseNotShown("on T-shirts against trousers, the known failure's cause removed, the claim does not "
+                            "hold either: " + "; ".join(not_shown))
     assert not failed, evidence.failure(failed)
 
 

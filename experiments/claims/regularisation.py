@@ -20,12 +20,16 @@ from sklearn.model_selection import train_test_split
 
 from experiments.claims.bands import Band
 from experiments.claims.base import Claim
-from experiments.claims.controls import Control
+from experiments.claims.controls import Alongside, Control, KnownFailure
 from experiments.claims.recipe import TrainSpec
 from experiments.claims.sources import Cite
 from experiments.data.arrays import Arrays
 
-CLASSES = (0, 6)  # T-shirt/top → 0, shirt → 1
+PAIRS = {  # Fashion-MNIST classes (label 0, label 1) → the data's name
+    (0, 6): "t-shirt_vs_shirt",  # the stand-in: two classes most often confused for each other
+    (0, 1): "t-shirt_vs_trouser",  # told apart at a glance: over.bigger_fits_fast's cause removed
+}
+CLASSES, SEPARABLE = PAIRS
 TRAINING_IMAGES = 1_000
 BATCH_SIZE = 20  # 50 steps an epoch, as IMDB's 25,000 reviews in batches of 512 make 49 (the book: 512)
 EPOCHS = 60  # the book's 20 are seven times its turning epoch (3); here the original turns near epoch 9
@@ -40,24 +44,24 @@ VARIANTS = {  # DLwP1 4.4's networks, as arguments of models.dense_network
 ORIGINAL, SMALLER, BIGGER, L2, DROPOUT = VARIANTS
 
 
-def shirts(fashion_scaled) -> Arrays:
-    """T-shirts/tops against shirts: TRAINING_IMAGES training images as (784,) vectors in [0, 1], the 2,000 test
-    images of the two classes to validate."""
+def garments(fashion_scaled, classes: tuple[int, int] = CLASSES) -> Arrays:
+    """Two classes of garments, by default T-shirts/tops against shirts: TRAINING_IMAGES training images as (784,)
+    vectors in [0, 1], the 2,000 test images of the two classes to validate."""
     (x, y), (x_test, y_test) = fashion_scaled
 
     def pair(images, labels):
-        keep = np.isin(labels, CLASSES)
-        return images[keep].reshape(-1, 784), (labels[keep] == CLASSES[1]).astype("uint8")
+        keep = np.isin(labels, classes)
+        return images[keep].reshape(-1, 784), (labels[keep] == classes[1]).astype("uint8")
 
     x, y = pair(x, y)
     sample, _ = train_test_split(np.arange(len(x)), train_size=TRAINING_IMAGES, stratify=y, random_state=0)
     return Arrays(x[sample], y[sample], *pair(x_test, y_test))
 
 
-def variant_spec(variant: str, seed: int) -> TrainSpec:
+def variant_spec(variant: str, seed: int, classes: tuple[int, int] = CLASSES, epochs: int = EPOCHS) -> TrainSpec:
     return TrainSpec(model="dense_network", model_args={"inputs": 784, **VARIANTS[variant]},
-                     data=f"fashion_mnist/t-shirt_vs_shirt_{TRAINING_IMAGES}", loss="binary_crossentropy",
-                     epochs=EPOCHS, batch_size=BATCH_SIZE, seed=seed, optimizer="rmsprop")
+                     data=f"fashion_mnist/{PAIRS[classes]}_{TRAINING_IMAGES}", loss="binary_crossentropy",
+                     epochs=epochs, batch_size=BATCH_SIZE, seed=seed, optimizer="rmsprop")
 
 
 def best_epochs(runs) -> list[int]:
@@ -130,6 +134,20 @@ ENTRIES = (
         control=Control("A/A", "The original 16-16 network of the next seed in the place of the bigger one: how far "
                         "a change of seed alone lowers the training loss.", principal="orders_below_original",
                         short="between seeds of one size"),
+        alongside=(Alongside(f"The same two networks, sample size, optimiser and batch, for {EARLY_EPOCHS} epochs, on "
+                             "T-shirts/tops against trousers, a pair told apart at a glance: the known failure's "
+                             "cause removed, on which both bands must hold.", short="on T-shirts against trousers"),),
+        known_failure=KnownFailure(
+            cause=(
+                "The stand-in's two classes, chosen because networks confuse them, are hard to tell apart even on "
+                "the images trained on: every network fits them slowly, and the bigger one, though it fits them "
+                "faster than the original, is nowhere near zero by the book's moment, where IMDB's 25,000 reviews "
+                "as 10,000-word vectors are all but separable. The check shows it on every run: the same networks "
+                "on T-shirts/tops against trousers, a pair told apart at a glance, must hold both bands, and the "
+                "check is an error where they do not."
+            ),
+            bands=("orders_below_original", "near_zero"),
+        ),
         statement=("The bigger network gets its training loss near zero very quickly: the more capacity, the quicker "
                    "it models the training data."),
         source="DLwP1 4.4 [O][P]",

@@ -194,13 +194,14 @@ class Evidence:
         self.control_doubt = f"its {control.kind} control does not fail its principal band clearly: {principal.explain()}"
         return "inconclusive"
 
-    def judge_alongside(self, alongside: Alongside, per_seed: Mapping[str, PerSeed]) -> None:
+    def judge_alongside(self, alongside: Alongside, per_seed: Mapping[str, PerSeed]) -> dict[str, Judgement]:
         """Judge a comparison the catalogue sets beside the claim by its bands; the bands it holds with the
-        claim's runs qualify the verdict."""
+        claim's runs qualify the verdict. Returns its judgement of each band, by id."""
         self._match_bands(per_seed, tuple(self.claim.bands))
-        self._qualify(alongside.short, {band_id: self.judge(band.label, per_seed[band_id], band, band_id=band_id,
-                                                            alongside=alongside.short)
-                                        for band_id, band in self.claim.bands.items()})
+        judgements = {band_id: self.judge(band.label, per_seed[band_id], band, band_id=band_id, alongside=alongside.short)
+                      for band_id, band in self.claim.bands.items()}
+        self._qualify(alongside.short, judgements)
+        return judgements
 
     def _own_outcome(self, band_id: str) -> str | None:
         return next((m["outcome"] for m in self.measured if m.get("band_id") == band_id
