@@ -43,7 +43,7 @@ from experiments.run.profiles import BOOK, PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = [*sorted((ROOT / "checks").glob("*.py")), *sorted((ROOT / "experiments" / "claims").glob("*.py"))]
-NUMBER = re.compile(r"(?<![\w.,])[+\-−±]?(\d+\.\d+|\d+%|[1-9]\d*(?:,\d{3})+|[1-9]\d+)(?![\w,.]\d|\w)")
+NUMBER = re.compile(r"(?<![\w.,])[+\-−±]?(\d+(?:\.\d+)?e[-+]?\d+|\d+\.\d+|\d+%|[1-9]\d*(?:,\d{3})+|[1-9]\d+)(?![\w,.]\d|\w)")
 SECTION = re.compile(r"(DLwP\d|HG|TFT|section|ch\.)\s*\d+([.-]\d+)*$|\d+\.\d+\.\d+$")
 AS_CODE = re.compile(  # a setting as code writes it, around the number at {n}
     r"\w\([^()]*{n}[^()]*\)"  # an argument of a call: Dense(512), Dropout(0.5), Conv2D(64, 3)
@@ -127,9 +127,10 @@ def _value(text: str) -> float:
 
 
 def _places_of(text: str) -> int:
-    """Decimal places a number is written with, as a fraction: "0.90" 2, "25%" 2, "99.3%" 3, "1e-4" 4."""
+    """Decimal places a number is written with, as a fraction: "0.90" 2, "25%" 2, "99.3%" 3, "1e-4" 4, "3.5e-4" 5."""
     digits = text.rstrip("%").replace(",", "")
-    places = len(digits.partition(".")[2]) if "e" not in digits else len(repr(float(digits)).partition(".")[2])
+    mantissa, _, exponent = digits.partition("e")
+    places = max(0, len(mantissa.partition(".")[2]) - int(exponent or 0))
     return places + (2 if text.endswith("%") else 0)
 
 
@@ -140,7 +141,9 @@ def _numbers_of(*values, printed: bool = False) -> set[tuple[float, int]]:
     found: set[tuple[float, int]] = set()
 
     def add(value: float, places: int) -> None:
-        found.update({(abs(round(value, 6)), places), (abs(round(value * 100, 6)), max(places - 2, 0))})
+        found.add((abs(round(value, 6)), places))
+        if abs(value) >= 1e-3:  # below a thousandth, a rate (RMSprop(2e-5)), never written as a percentage
+            found.add((abs(round(value * 100, 6)), max(places - 2, 0)))
 
     def walk(value) -> None:
         if isinstance(value, bool) or value is None:
@@ -183,7 +186,7 @@ def _at_book(claim_id: str) -> list[float]:
 
 def _typed_as(number: str, values: list[float]) -> bool:
     """Whether ``number`` is one of ``values`` rounded to the places it is typed with, or as points of it."""
-    places = len(number.rstrip("%").partition(".")[2])
+    places = _places_of(number) - (2 if number.endswith("%") else 0)
     typed = _value(number) * (100 if number.endswith("%") else 1)
     return any(round(abs(v) * scale, places) == typed for v in values for scale in (1, 100))
 
@@ -309,8 +312,11 @@ def _per_seed_values() -> list[tuple[str, float]]:
 
 
 def _as_typed(value: float) -> str:
-    """A per-seed value as a person would type it into prose: an integer as it is, a share to three places."""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.3f}"
+    """A per-seed value as a person would type it into prose: an integer as it is, a share to three places, a
+    value below a thousandth to three significant digits ("1.38e-05")."""
+    if float(value).is_integer():
+        return f"{value:g}"
+    return f"{value:.3g}" if abs(value) < 1e-3 else f"{value:.3f}"
 
 
 @pytest.mark.parametrize("where", ["check", "comment", "reason"])
