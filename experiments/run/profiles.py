@@ -87,7 +87,7 @@ PROFILES = MappingProxyType(
                         cats_size=48, small_data_epochs=1, augmented_epochs=1, transfer_size=48,
                         augmented_extraction_epochs=3, fine_tuning_epochs=1, tutorial_size=48, tutorial_epochs=1,
                         vgg16_pattern_size=48, vgg16_pattern_filters=4, mnist_images=(600, 100), mnist_epochs=1,
-                        lower_layers_epochs=(1, 3), cats_images=200, kfold_curve_epochs=25, notes_cnn_epochs=5,
+                        lower_layers_epochs=(1, 3), cats_images=200, kfold_curve_epochs=13, notes_cnn_epochs=5,
                         purpose="the full profile's code paths at toy sizes: its verdicts say only that each check "
                                 "ran to one, not whether a claim holds"),
     }
