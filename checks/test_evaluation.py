@@ -88,7 +88,7 @@ def test_kfold_estimate_is_steadier(fold_maes, evidence) -> None:
                      [*book["fold_maes"], book["mean_mae"]])
     evidence.departure(f"Each fold trains {recipe.EPOCHS} epochs in batches of {BATCH_SIZE}, the budget of the book's "
                        f"final model, where the book's K-fold loop trains {book['loop_epochs']} in batches of "
-                       f"{book['loop_batch_size']}: {RESHUFFLES} reshuffles of {FOLDS} folds at that budget would be "
+                       f"{book['loop_batch_size']}: {RESHUFFLES} reshuffles of {FOLDS} folds at that budget would "
                        "cost the CPU many minutes of single-example steps.")
     evidence.note(f"One ratio of two standard deviations, each over {RESHUFFLES} reshuffles (seeds 0–"
                   f"{RESHUFFLES - 1}, which also seed the training runs): the reshuffles are this claim's repetitions.")
