@@ -121,8 +121,8 @@ def test_kfold_curve_stops_improving_at_the_turn(kfold_curve_runs, profile, evid
                            f"(epoch {turn}).")
     record_stand_in(evidence)
     evidence.figure("The smoothed mean validation MAE of each seed's K-fold loop",
-                    figures.curves_with_a_mark({label: [(e, c) for e, c, _ in per_seed] for label, per_seed in curves.items()},
-                                               turn, f"epoch {turn}", "validation MAE (smoothed)"),
+                    figures.curves({label: [(e, c) for e, c, _ in per_seed] for label, per_seed in curves.items()},
+                                   "validation MAE (smoothed)", mark=(turn, f"epoch {turn}")),
                     "DLwP1 3.7's second figure: the folds' mean, its first epochs left out, smoothed; the book reads "
                     "its turn where the dashed line stands.")
     assert not failed, evidence.failure(failed)

@@ -55,21 +55,30 @@ def image_grid(images: np.ndarray, rows: int, columns: int, vmin: float | None =
     return figure
 
 
-def curves_by_variant(runs: dict[str, list[dict[str, list[float]]]], metric: str = "val_loss",
-                      log_scale: bool = False) -> Figure:
-    """One metric's curve for every seed of every variant: one colour per variant, as DLwP1 4.4 compares them."""
+def curves(series: dict[str, list[tuple[np.ndarray, np.ndarray]]], ylabel: str, log_scale: bool = False,
+           mark: tuple[float, str] | None = None) -> Figure:
+    """Curves (epochs, values) of several series, one colour per series and one line per seed; ``mark``: a
+    vertical line at an epoch, with its label."""
     figure = new_figure(5.5, 3.2)
     axis = figure.subplots()
-    for colour, (variant, histories) in enumerate(runs.items()):
-        for seed, history in enumerate(histories):
-            axis.plot(range(1, len(history[metric]) + 1), history[metric], color=f"C{colour}", linewidth=1,
-                      label=variant if seed == 0 else None)
+    for colour, (label, per_seed) in enumerate(series.items()):
+        for seed, (x, y) in enumerate(per_seed):
+            axis.plot(x, y, color=f"C{colour}", linewidth=1, label=label if seed == 0 else None)
+    if mark is not None:
+        axis.axvline(mark[0], color="grey", linestyle="--", linewidth=1, label=mark[1])
     axis.set_xlabel("epoch")
-    axis.set_ylabel(metric.replace("_", " "))
+    axis.set_ylabel(ylabel)
     if log_scale:  # a loss near zero: its dips are orders of magnitude apart
         axis.set_yscale("log")
     axis.legend(fontsize=7)
     return figure
+
+
+def curves_by_variant(runs: dict[str, list[dict[str, list[float]]]], metric: str = "val_loss",
+                      log_scale: bool = False) -> Figure:
+    """One metric's curve for every seed of every variant: one colour per variant, as DLwP1 4.4 compares them."""
+    return curves({variant: [(range(1, len(history[metric]) + 1), history[metric]) for history in histories]
+                   for variant, histories in runs.items()}, metric.replace("_", " "), log_scale)
 
 
 def chapter_arc(stages: list[str], per_seed: list[list[float]], book: list[float], title: str) -> Figure:
@@ -87,21 +96,6 @@ def chapter_arc(stages: list[str], per_seed: list[list[float]], book: list[float
     axis.set_ylabel("accuracy")
     axis.set_title(title, fontsize=9)
     axis.legend(fontsize=7, loc="upper left")
-    return figure
-
-
-def curves_with_a_mark(series: dict[str, list[tuple[np.ndarray, np.ndarray]]], mark: float, mark_label: str,
-                       ylabel: str) -> Figure:
-    """Curves (x, y), one colour per series and one line per seed, with a vertical line at ``mark``."""
-    figure = new_figure(5.5, 3.2)
-    axis = figure.subplots()
-    for colour, (label, curves) in enumerate(series.items()):
-        for seed, (x, y) in enumerate(curves):
-            axis.plot(x, y, color=f"C{colour}", linewidth=1, label=label if seed == 0 else None)
-    axis.axvline(mark, color="grey", linestyle="--", linewidth=1, label=mark_label)
-    axis.set_xlabel("epoch")
-    axis.set_ylabel(ylabel)
-    axis.legend(fontsize=7)
     return figure
 
 
