@@ -88,6 +88,27 @@ def test_a_comparison_alongside_that_holds_qualifies_the_verdict_and_need_not_fa
     assert not evidence.cannot_fail and evidence.inconclusive() == []
 
 
+def test_a_comparison_alongside_that_removes_a_known_failures_cause_must_hold_every_band():
+    from experiments.judge.evidence import CauseNotShown
+
+    bigger = claim("over.bigger_fits_fast")
+    (separable,) = bigger.alongside
+    assert separable.removes_cause
+    Evidence(bigger).judge_alongside(separable, {"orders_below_original": [-2.1, -2.4, -2.3],
+                                                 "near_zero": [1.4e-05, 1.5e-05, 1.8e-05]})
+    with pytest.raises(CauseNotShown, match="over.bigger_fits_fast: on T-shirts against trousers, the known failure"):
+        Evidence(bigger).judge_alongside(separable, {"orders_below_original": [-2.1, -2.4, -2.3],
+                                                     "near_zero": [0.12, 0.14, 0.13]})
+
+
+def test_the_catalogue_refuses_a_removed_cause_without_a_known_failure():
+    import dataclasses
+
+    bigger = claim("over.bigger_fits_fast")
+    with pytest.raises(ValueError, match="removes a known failure's cause, and it has none"):
+        dataclasses.replace(bigger, known_failure=None)
+
+
 @pytest.mark.parametrize("changes, refused", [
     ({"kind": "A/A", "shift": 0}, "compares a run with itself"),
     ({"kind": "chance floor", "constant": "the same on every seed"}, "cannot be constant"),

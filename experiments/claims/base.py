@@ -87,6 +87,8 @@ class Claim:
             raise ValueError(f"{self.id}: its known failure names bands it does not have")
         if self.bands and self.statistics is None:
             raise ValueError(f"{self.id}: bands are judged on statistics, and it names none")
+        if any(alongside.removes_cause for alongside in self.alongside) and known is None:
+            raise ValueError(f"{self.id}: a comparison alongside removes a known failure's cause, and it has none")
         if set(self.at_book) - set(self.bands):
             raise ValueError(f"{self.id}: book values for {sorted(set(self.at_book) - set(self.bands))}, not bands")
 

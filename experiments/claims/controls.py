@@ -18,7 +18,7 @@ only because the band excludes that value: it is refused at run time, unless
 it says why that is the point (``constant``, for a cause removed only).
 Comparisons ``alongside`` are judged by the same bands and never need to
 fail; where one holds a band, the claim's verdict says so ("also without
-training").
+training"). One that removes a known failure's cause must hold them all.
 """
 
 from __future__ import annotations
@@ -74,6 +74,9 @@ class Alongside:
 
     words: str
     short: str  # for a verdict's qualifier: "without training"
+    # The claim's known failure with its cause removed: the run that shows the cause, on which every band must
+    # hold, or the check is an error (the known failure would stand on an explanation a run contradicts).
+    removes_cause: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ fail the principal band. A control that holds it is an error of the check,
 not a verdict on the claim: the check could not have failed. What the catalogue
 sets ``alongside`` is judged by the same bands (`judge_alongside`) and need not
 fail; a band that it holds beside the claim's runs becomes a qualifier of the
-verdict ("also without training: …").
+verdict ("also without training: …"). One that removes the cause of the claim's
+known failure must hold every band, or the check is an error (CauseNotShown).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ NOT_MEASURED = object()  # Evidence.measure's keras2 when a quantity has no Kera
 
 class CheckCannotFail(Exception):
     """A claim's negative control passed its bands: the check would pass whatever the runs did."""
+
+
+class CauseNotShown(Exception):
+    """A known failure's cause, removed in a comparison beside the claim's runs, did not let the claim hold there."""
 
 
 def jsonable(value: Any) -> Any:
@@ -194,14 +199,17 @@ class Evidence:
         self.control_doubt = f"its {control.kind} control does not fail its principal band clearly: {principal.explain()}"
         return "inconclusive"
 
-    def judge_alongside(self, alongside: Alongside, per_seed: Mapping[str, PerSeed]) -> dict[str, Judgement]:
+    def judge_alongside(self, alongside: Alongside, per_seed: Mapping[str, PerSeed]) -> None:
         """Judge a comparison the catalogue sets beside the claim by its bands; the bands it holds with the
-        claim's runs qualify the verdict. Returns its judgement of each band, by id."""
+        claim's runs qualify the verdict. One that removes the known failure's cause must hold every band."""
         self._match_bands(per_seed, tuple(self.claim.bands))
         judgements = {band_id: self.judge(band.label, per_seed[band_id], band, band_id=band_id, alongside=alongside.short)
                       for band_id, band in self.claim.bands.items()}
         self._qualify(alongside.short, judgements)
-        return judgements
+        not_shown = [judgement.explain() for judgement in judgements.values() if not judgement.holds]
+        if alongside.removes_cause and not_shown:
+            raise CauseNotShown(f"{self.claim.id}: {alongside.short}, the known failure's cause removed, the claim "
+                                "does not hold either: " + "; ".join(not_shown))
 
     def _own_outcome(self, band_id: str) -> str | None:
         return next((m["outcome"] for m in self.measured if m.get("band_id") == band_id
