@@ -3,15 +3,17 @@
 PYTHON ?= python3
 TF_EXTRA ?= cpu
 PROFILE ?= smoke
-JOBS ?= 2
+JOBS ?= auto
 VENV := .venv
 
 .PHONY: report test preflight setup clean-venv
 
+# Both run under pytest-xdist, one module to a worker, as many workers as experiments/run/threads.py's rule
+# chooses for this machine (JOBS=N: N of them), each given its share of the cores as TensorFlow's threads.
 report: $(VENV)/installed
-	$(VENV)/bin/pytest checks --profile $(PROFILE)
+	$(VENV)/bin/pytest checks --profile $(PROFILE) -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
-# pytest-xdist, one module to a worker: the modules that share trained runs read them from the run cache,
+# The modules that share trained runs read them from the run cache,
 # and a run two workers need is trained by one while the other waits for it. The modules are taken in
 # collection order, which experiments/harness/ordering.py makes the longest first, by the longest each has taken.
 test: $(VENV)/installed

@@ -9,7 +9,7 @@ import pytest
 from experiments.claims import overfitting, pooling, training
 from experiments.data import datasets, splits
 from experiments.data.arrays import Arrays
-from experiments.run.training import train
+from experiments.run.training import train_all
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +47,7 @@ def downsampling_arrays(fashion_book_split, fashion_test) -> Arrays:
 @pytest.fixture(scope="session")
 def hg_runs(fashion_book_split, seeds, run_cache, progress):
     """The Fashion-MNIST CNN, once per seed: section 3 judges its training, section 6 its kernels."""
-    return [train(training.hg_spec(seed), fashion_book_split, run_cache, progress) for seed in seeds]
+    return train_all([training.hg_spec(seed) for seed in seeds], fashion_book_split, run_cache, progress)
 
 
 # --- the book's small cats-vs-dogs set, and the convnets trained on it (DLwP1 5.2) ----
@@ -92,11 +92,11 @@ def cats_train_val(cats_vs_dogs) -> Arrays:
 @pytest.fixture(scope="session")
 def plain_runs(profile, seeds, cats_train_val, run_cache, progress):
     """The plain convnet, once per seed: over.small_data judges its curves, vis.sparsity its activations."""
-    return [train(overfitting.cats_convnet_spec(profile, seed), cats_train_val, run_cache, progress) for seed in seeds]
+    return train_all([overfitting.cats_convnet_spec(profile, seed) for seed in seeds], cats_train_val, run_cache, progress)
 
 
 @pytest.fixture(scope="session")
 def augmented_convnet_runs(profile, seeds, cats_train_val, run_cache, progress):
     """The convnet with augmentation and Dropout(0.5), once per seed: over.augmentation compares it with plain_runs."""
-    return [train(overfitting.cats_convnet_spec(profile, seed, augmented=True), cats_train_val, run_cache, progress)
-            for seed in seeds]
+    return train_all([overfitting.cats_convnet_spec(profile, seed, augmented=True) for seed in seeds], cats_train_val,
+                     run_cache, progress)

@@ -11,14 +11,14 @@ from experiments import figures
 from experiments.claims import pooling as recipe
 from experiments.claims.pooling import TRAINING_IMAGES, final
 from experiments.run import models
-from experiments.run.training import train
+from experiments.run.training import train_all
 
 
 @pytest.fixture(scope="module")
 def downsampling_runs(downsampling_arrays, seeds, run_cache, progress) -> dict[str, list]:
     """{downsampling: runs over seeds}, every variant on the same images with the same budget."""
-    return {downsampling: [train(recipe.downsampling_spec(downsampling, seed), downsampling_arrays, run_cache, progress)
-                           for seed in seeds]
+    return {downsampling: train_all([recipe.downsampling_spec(downsampling, seed) for seed in seeds],
+                                    downsampling_arrays, run_cache, progress)
             for downsampling in models.DOWNSAMPLING}
 
 

@@ -18,7 +18,7 @@ from experiments.data.arrays import Arrays
 from experiments.data.errors import DatasetError
 from experiments.instruments import scores
 from experiments.run.profiles import BOOK
-from experiments.run.training import train, untrained
+from experiments.run.training import train, train_all, untrained
 
 
 def record_provenance(evidence, runs) -> None:
@@ -188,8 +188,8 @@ def test_mnist_convnet(mnist_arrays, profile, seeds, run_cache, progress, eviden
 def test_convnet_beats_the_dense_network(request, profile, seeds, run_cache, progress, evidence) -> None:
     arrays = request.getfixturevalue("downsampling_arrays" if profile.mnist_stand_in else "mnist_arrays")
     specs = [recipe.comparison_specs(profile, seed) for seed in seeds]
-    convnets = [train(convnet, arrays, run_cache, progress) for convnet, _ in specs]
-    dense = [train(network, arrays, run_cache, progress) for _, network in specs]
+    convnets = train_all([convnet for convnet, _ in specs], arrays, run_cache, progress)
+    dense = train_all([network for _, network in specs], arrays, run_cache, progress)
     accuracy = {"convnet": [r.history["val_accuracy"][-1] for r in convnets],
                 "dense": [r.history["val_accuracy"][-1] for r in dense]}
     test_images = len(arrays.y_val)

@@ -84,6 +84,27 @@ def test_lock_makes_the_second_caller_wait_and_reuse(cache, tmp_path):
     assert len(trainings) == 1
 
 
+def test_a_key_is_busy_only_while_another_holds_its_lock(cache):
+    assert not cache.busy("k4")
+    with cache.lock("k4"):
+        assert cache.busy("k4")  # a second open file of the lock, as another process's
+    assert not cache.busy("k4")
+
+
+def test_train_all_takes_the_runs_nobody_else_is_training_first(cache, monkeypatch):
+    """Seed 0 is being trained elsewhere: seeds 1 and 2 are trained meanwhile, seed 0 last, and the runs come back
+    in the seeds' order."""
+    from experiments.run import training
+
+    asked = []
+    monkeypatch.setattr(training, "cache_key", lambda spec, arrays, start_arrays=None: f"seed{spec}")
+    monkeypatch.setattr(training, "train", lambda spec, *args: asked.append(spec) or f"run of seed {spec}")
+    with cache.lock("seed0"):
+        runs = training.train_all([0, 1, 2], arrays=None, cache=cache)
+    assert asked == [1, 2, 0]
+    assert runs == ["run of seed 0", "run of seed 1", "run of seed 2"]
+
+
 def test_default_location(monkeypatch, tmp_path):
     monkeypatch.setenv("CONVNET_CLAIMS_CACHE", str(tmp_path / "env"))
     assert default_cache_dir() == tmp_path / "env"

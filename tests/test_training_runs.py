@@ -167,6 +167,15 @@ def test_a_run_on_another_device_is_another_run(arrays, monkeypatch, fresh_keys)
     assert cache_key(SPEC, arrays) != before
 
 
+def test_a_run_split_across_other_threads_is_another_run(arrays, monkeypatch, fresh_keys):
+    """On a CPU a run's weights depend on how many threads its ops split their reductions across."""
+    before = cache_key(SPEC, arrays)
+    identity._KEYS.clear()
+    threads_here = identity.intra_op_threads()
+    monkeypatch.setattr(identity, "intra_op_threads", lambda: threads_here + 1)
+    assert cache_key(SPEC, arrays) != before
+
+
 def test_key_follows_the_data(arrays):
     other = Arrays(arrays.x_train, arrays.y_train[::-1].copy(), arrays.x_val, arrays.y_val)
     assert cache_key(SPEC, other) != cache_key(SPEC, arrays)

@@ -8,8 +8,10 @@ while the other has finished; taken longest first, they finish nearly together
 phases added up, are kept in the run cache's directory (module-seconds.json),
 the longest a module has taken: a cold run's, when it had one. A cold run is
 the one a bad order makes long, and a module quick when warm loses nothing by
-going first. The numbers change no result, only the order. A module never
-timed goes first, as if long. The controller reads the file once and hands it
+going first. The numbers change no result, only the order. A machine without
+its own seconds (a fresh one, whose run is cold) takes the reference machine's
+cold seconds (reports/reference/module-seconds.json), so that its first run
+is ordered too; a module timed nowhere goes first, as if long. The controller reads the file once and hands it
 to its workers (pytest-xdist's workerinput), so that every process orders the
 same collection the same way, as pytest-xdist requires.
 """
@@ -25,8 +27,10 @@ import pytest
 
 from experiments.files import write_atomically
 from experiments.harness.options import cache_root, from_controller
+from experiments.paths import REFERENCE_DIR
 
 SECONDS_FILE = "module-seconds.json"
+REFERENCE_SECONDS = REFERENCE_DIR / SECONDS_FILE  # a cold run's on the reference machine
 SECONDS = "convnet_claims_module_seconds"  # the controller's reading of the file, handed to its workers
 EARLIER = pytest.StashKey[dict]()
 
@@ -77,8 +81,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: its controller's reading is in its workerinput
         return
     path = cache_root(config) / SECONDS_FILE
-    config.stash[EARLIER] = read_seconds(path)
-    config.pluginmanager.register(ModuleClock(path, config.stash[EARLIER]), "convnet-claims-module-clock")
+    config.stash[EARLIER] = read_seconds(REFERENCE_SECONDS) | read_seconds(path)
+    config.pluginmanager.register(ModuleClock(path, read_seconds(path)), "convnet-claims-module-clock")
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -35,7 +35,7 @@ from experiments.harness.options import (
 from experiments.harness.termination import restore, stop_on_sigterm
 from experiments.harness.verdicts import mark_inconclusive, phase_verdict, settle_known
 from experiments.judge.evidence import CheckCannotFail, Evidence
-from experiments.run import devices, ledger
+from experiments.run import devices, ledger, threads
 from experiments.run.cache import RunCache
 from experiments.run.profiles import Profile
 from experiments.run.seeding import determinism_state, seed_everything
@@ -72,6 +72,8 @@ def pytest_configure(config: pytest.Config) -> None:
     hypothesis_settings = _configure_hypothesis(active_profile(config))
     worker = getattr(config, "workerinput", {}).get("workerid")
     config.stash[DEVICE] = devices.prepare(worker)
+    if worker is not None or not config.getoption("numprocesses", None):  # a controller of workers trains nothing
+        threads.set_threads(threads.chosen_threads(getattr(config, "workerinput", {}).get("workercount")))
     if worker is not None:  # an xdist worker: the controller writes the report
         return
     _refuse_full_profile_without_gpu(config)
@@ -93,6 +95,12 @@ def _refuse_full_profile_without_gpu(config: pytest.Config) -> None:
         return
     raise pytest.UsageError(f"--profile full needs a GPU, and TensorFlow sees none: {devices.why_no_gpu()}. "
                             f"Pass --allow-cpu to run it on the CPU anyway (many hours).")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (make report, make test): the workers experiments/run/threads.py's rule chooses for this machine."""
+    return threads.workers_for(threads.available_cores(), len(devices.physical_gpus()))
 
 
 @pytest.hookimpl(optionalhook=True)

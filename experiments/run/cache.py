@@ -75,6 +75,16 @@ class RunCache:
         os.rename(staging, entry)
         return entry
 
+    def busy(self, key: str) -> bool:
+        """Whether another process holds the key's lock now (it is training that run)."""
+        with (self.root / f".{key}.lock").open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
         """Hold the key's lock: other processes asking for the same run wait here."""

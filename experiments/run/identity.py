@@ -4,7 +4,8 @@ A run's cache key is its behaviour: the built model (canonical configuration
 and initial variables at the seed, after what it starts from), the data's
 fingerprint, the training settings with the compile and fit options actually
 passed, a fingerprint of the training loop (a fixed tiny run through it), the
-library versions and the device. A refactor that changes none of these keeps
+library versions, the device, and the intra-op threads its arithmetic is split
+across (experiments/run/threads.py). A refactor that changes none of these keeps
 every key; a change of a layer, an initialiser, a learning rate, a loss, an
 augmentation or the loop moves the keys it touches.
 
@@ -43,6 +44,7 @@ from experiments.run.fitting import (
     optimizer_of,
 )
 from experiments.run.seeding import seed_everything
+from experiments.run.threads import intra_op_threads
 
 # Objects in a Keras configuration that carry a "name" but are not layers.
 _NOT_LAYERS = {"DTypePolicy"}
@@ -181,6 +183,7 @@ def cache_key(spec: TrainSpec, arrays: Arrays, start_arrays: Arrays | None = Non
             "loop": loop_fingerprint(),
             "versions": library_versions(),
             "device": device_kind(),
+            "threads": intra_op_threads(),
         }
         _KEYS[memo] = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
     return _KEYS[memo]

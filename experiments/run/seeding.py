@@ -43,4 +43,9 @@ def determinism_state() -> dict[str, Any]:
             tf.config.experimental.tensor_float_32_execution_enabled(),
         "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "not set"),
         "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "not set (oneDNN on for CPU)"),
+        # a run's weights depend on its intra-op threads, which its key holds (experiments/run/threads.py)
+        "tf.config.threading.intra_op_parallelism_threads":
+            tf.config.threading.get_intra_op_parallelism_threads() or "not set (every core)",
+        "tf.config.threading.inter_op_parallelism_threads":
+            tf.config.threading.get_inter_op_parallelism_threads() or "not set (every core)",
     }

@@ -19,7 +19,7 @@ import numpy as np
 
 from experiments.claims.recipe import TrainSpec
 from experiments.data.arrays import Arrays
-from experiments.run import ledger
+from experiments.run import flops, ledger
 from experiments.run.cache import MANIFEST, RunCache
 from experiments.run.fitting import FIT_OPTIONS, fit, initial_model
 from experiments.run.identity import cache_key
@@ -97,10 +97,37 @@ def untrained(run: Run, arrays: Arrays | None = None, cache: RunCache | None = N
     return dataclasses.replace(before, history=history)
 
 
+def run_flop(model: keras.Model, arrays: Arrays, history: dict[str, list[float]]) -> int | None:
+    """The arithmetic a run did, as experiments/run/flops.py counts it: its training steps over every epoch it
+    ran and its validation passes; None for a model the count cannot read (benchmarks/cold_arithmetic.py adds
+    them up)."""
+    try:
+        step, forward = flops.training_flops(model), flops.forward_flops(model)
+    except (AttributeError, ValueError):
+        return None
+    validations = len(history.get("val_loss", []))
+    return step * len(arrays.x_train) * len(history.get("loss", [])) + forward * len(arrays.x_val) * validations
+
+
 def run_name(spec: TrainSpec) -> str:
     """A run in a few words, for the ledger: its model, its data, its seed, and whether it continues another."""
     start = f", from {spec.start_from.model}" if spec.start_from is not None else ""
     return f"{spec.model} on {spec.data}, seed {spec.seed}{start}"
+
+
+def train_all(specs: list[TrainSpec], arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None,
+              start_arrays: Arrays | None = None) -> list[Run]:
+    """The runs of ``specs``, in their order, as ``train`` gives each. Each time, the next run that no other
+    process is training is taken (or, when all are, the first, waiting for it). Two workers that need the same
+    seeds then train them side by side, where asking in order would keep one waiting for every run the other
+    trains."""
+    keys = [cache_key(spec, arrays, start_arrays) for spec in specs]
+    pending, runs = list(range(len(specs))), {}
+    while pending:
+        chosen = next((i for i in pending if not cache.busy(keys[i])), pending[0])
+        runs[chosen] = train(specs[chosen], arrays, cache, say, start_arrays)
+        pending.remove(chosen)
+    return [runs[i] for i in range(len(specs))]
 
 
 def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str], None] | None = None,
@@ -126,7 +153,8 @@ def train(spec: TrainSpec, arrays: Arrays, cache: RunCache, say: Callable[[str],
             workdir = Path(scratch)
             model = initial_model(spec, start.entry / "final.weights.h5" if start is not None else None)
             history, seconds = fit(spec, model, arrays, workdir, say)
-            (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history, "seconds": seconds}))
+            (workdir / "run.json").write_text(json.dumps({"spec": dataclasses.asdict(spec), "history": history,
+                                                          "seconds": seconds, "flop": run_flop(model, arrays, history)}))
             entry = cache.put(key, {p.name: p for p in workdir.iterdir()})
         ledger.record(key, run_name(spec), entry, trained=True)
         return Run(spec, history, seconds, entry, from_cache=False)
