@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,8 +42,16 @@ def test_more_workers_than_cores_still_get_a_thread_each(cores, workers):
 def test_a_worker_takes_its_share_of_the_cores(monkeypatch):
     monkeypatch.delenv(threads.THREADS_ENV, raising=False)
     monkeypatch.setattr(threads, "available_cores", lambda: 8)
+    assert threads.chosen_threads(workers=8) == 1
     assert threads.chosen_threads(workers=4) == 2
-    assert threads.chosen_threads(workers=None) == 8  # a process alone
+
+
+def test_a_process_alone_or_among_fewer_workers_takes_the_rules_share(monkeypatch):
+    """So that it trains the runs the rule's workers trained: the same keys whichever command asks."""
+    monkeypatch.delenv(threads.THREADS_ENV, raising=False)
+    monkeypatch.setattr(threads, "available_cores", lambda: 8)
+    assert threads.chosen_threads(workers=None) == threads.chosen_threads(workers=2) == 2
+    assert threads.chosen_threads(workers=None, gpus=1) == 8  # one worker per GPU: the CPU's threads are its
 
 
 def test_the_threads_a_process_inherits_or_is_given_win(monkeypatch):
@@ -55,3 +65,28 @@ def test_a_wrong_thread_count_is_refused_by_name(monkeypatch, given_threads):
     monkeypatch.setenv(threads.THREADS_ENV, given_threads)
     with pytest.raises(ValueError, match=threads.THREADS_ENV):
         threads.chosen_threads(workers=1)
+
+
+RECORD_THREADS = '''
+import json
+import tensorflow as tf
+
+def test_record(request):
+    record = {"workers": request.config.workerinput["workercount"],
+              "intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
+              "inter_op": tf.config.threading.get_inter_op_parallelism_threads()}
+    (request.config.rootpath / (request.config.workerinput["workerid"] + ".json")).write_text(json.dumps(record))
+'''
+
+
+def test_n_auto_starts_the_rules_workers_each_with_its_share_of_threads(pytester, monkeypatch):
+    monkeypatch.delenv(threads.THREADS_ENV, raising=False)  # this process's share, which the run would inherit
+    pytester.makeconftest('pytest_plugins = ["experiments.harness.plugin"]')
+    pytester.makepyfile(test_one=RECORD_THREADS, test_two=RECORD_THREADS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "auto", "--dist", "loadfile")
+    result.assert_outcomes(passed=2)
+    cores = threads.available_cores()
+    workers = threads.workers_for(cores)
+    records = [json.loads(path.read_text()) for path in pytester.path.glob("gw*.json")]
+    assert records and all(record == {"workers": workers, "intra_op": threads.threads_for(cores, workers),
+                                      "inter_op": threads.threads_for(cores, workers)} for record in records)

@@ -73,7 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = getattr(config, "workerinput", {}).get("workerid")
     config.stash[DEVICE] = devices.prepare(worker)
     if worker is not None or not config.getoption("numprocesses", None):  # a controller of workers trains nothing
-        threads.set_threads(threads.chosen_threads(getattr(config, "workerinput", {}).get("workercount")))
+        threads.set_threads(threads.chosen_threads(getattr(config, "workerinput", {}).get("workercount"),
+                                                   len(devices.physical_gpus())))
     if worker is not None:  # an xdist worker: the controller writes the report
         return
     _refuse_full_profile_without_gpu(config)

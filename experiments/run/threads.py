@@ -3,7 +3,10 @@
 The rule: on a GPU machine, one worker per GPU (experiments/run/devices.py pins
 each to its own). On a CPU, ``min(cores, MAX_WORKERS)`` workers, each with
 ``cores // workers`` intra- and inter-op threads (at least one), so that workers
-× threads ≈ cores. Processes share the cores better than threads do: a small
+× threads ≈ cores. A process alone, or one of fewer workers than the rule's,
+takes the threads of the rule's workers, so that a machine trains each run
+one way whichever command asks for it; more workers than the rule's share the
+cores among them. Processes share the cores better than threads do: a small
 convnet's step is too short to split across threads for much gain, and two
 workers of every core's threads each oversubscribe the machine
 (benchmarks/scaling.py measures both). Past MAX_WORKERS, cores go to threads,
@@ -45,9 +48,11 @@ def threads_for(cores: int, workers: int) -> int:
     return max(1, cores // max(1, workers))
 
 
-def chosen_threads(workers: int | None) -> int:
+def chosen_threads(workers: int | None, gpus: int = 0) -> int:
     """This process's threads: $CONVNET_CLAIMS_THREADS when set, else its share of the cores among ``workers``
-    (None: a process alone, with every core)."""
+    (None: a process alone), or among the rule's workers where they are more. A process alone therefore takes
+    the threads the rule's workers take, and trains the runs they train: on one machine, ``pytest checks -k …``
+    reads the runs ``make report`` left in the cache."""
     inherited = os.environ.get(THREADS_ENV)
     if inherited:
         try:
@@ -57,7 +62,8 @@ def chosen_threads(workers: int | None) -> int:
         if threads < 1:
             raise ValueError(f"${THREADS_ENV}={inherited!r}: a whole number of threads, at least 1")
         return threads
-    return threads_for(available_cores(), workers or 1)
+    cores = available_cores()
+    return threads_for(cores, max(workers or 1, workers_for(cores, gpus)))
 
 
 def set_threads(threads: int) -> dict[str, int]:
