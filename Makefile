@@ -13,9 +13,9 @@ VENV := .venv
 report: $(VENV)/installed
 	$(VENV)/bin/pytest checks --profile $(PROFILE) -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
-# The modules that share trained runs read them from the run cache,
-# and a run two workers need is trained by one while the other waits for it. The modules are taken in
-# collection order, which experiments/harness/ordering.py makes the longest first, by the longest each has taken.
+# The modules that share trained runs read them from the run cache: a run two workers need is trained by one while
+# the other waits for it, and seeds both need are trained side by side (experiments/run/training.py's train_all). The
+# modules are taken in collection order, which experiments/harness/ordering.py makes the longest first.
 test: $(VENV)/installed
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
