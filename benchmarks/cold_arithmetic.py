@@ -1,6 +1,6 @@
 """The arithmetic a cold run trains, and the least time it could take on this CPU.
 
-    .venv/bin/python benchmarks/cold_arithmetic.py [CACHE_DIR] [--workers N] [--json PATH]
+    .venv/bin/python benchmarks/cold_arithmetic.py [CACHE_DIR] [--workers N] [--results PATH] [--json PATH]
 
 Reads every training run kept in a run cache: by default the one the suite
 uses; after a cold run into an empty --cache-dir (or $CONVNET_CLAIMS_CACHE),
@@ -17,7 +17,10 @@ seconds and the rate, then two floors for the whole of it:
 
 Neither counts what a run costs beside its arithmetic (building data,
 reading photographs, the harness's own tests), so the run's wall time is above
-both.
+both. With --results, the cold run's results.json, its wall time and commit
+are shown beside them, and the seconds each test module took in it (the
+cache's module-seconds.json, experiments/harness/ordering.py). --json keeps it
+all for the findings page (reports/reference/cold_arithmetic.json).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from experiments.harness.ordering import SECONDS_FILE, read_seconds
 from experiments.run import flops, threads
 from experiments.run.cache import default_cache_dir
 
@@ -49,6 +53,7 @@ def main() -> int:
     parser.add_argument("cache", nargs="?", type=Path, default=None, help="a run cache (default: the suite's)")
     parser.add_argument("--workers", type=int, default=None, help="workers that trained side by side")
     parser.add_argument("--top", type=int, default=15, help="recipes listed, the most arithmetic first")
+    parser.add_argument("--results", type=Path, default=None, help="the cold run's results.json")
     parser.add_argument("--json", type=Path, default=None, help="also write the totals here")
     args = parser.parse_args()
     cache = args.cache or default_cache_dir()
@@ -73,19 +78,33 @@ def main() -> int:
     floors = {"peak_minutes": total_flop / (peak["gflops"] * 1e9) / 60,
               "best_rate_minutes": total_flop / (best * workers) / 60}
 
+    recipes = [{"recipe": name, "runs": count, "flop": flop, "seconds": seconds}
+                for name, (flop, seconds, count) in sorted(by_recipe.items(), key=lambda item: -item[1][0])]
+    table = {"runs": len(counted), "flop": total_flop, "seconds_trained": total_seconds, "peak": peak,
+             "best_rate": best, "workers": workers, **floors, "recipes": recipes[:args.top],
+             "module_seconds": dict(sorted(read_seconds(cache / SECONDS_FILE).items(), key=lambda item: -item[1]))}
+    if args.results:
+        run = json.loads(args.results.read_text())["run"]
+        table["cold_run"] = {"duration_s": run["duration_s"], "git_commit": run["git_commit"], "started": run["started"],
+                             "workers": len(run["workers"]),
+                             "threads": run["determinism"].get("tf.config.threading.intra_op_parallelism_threads")}
+
     print(f"{len(counted)} runs with a FLOP count in {cache} ({len(runs) - len(counted)} without)")
     print("| recipe | runs | TFLOP | seconds trained | GFLOP/s |")
     print("|---|---:|---:|---:|---:|")
-    for name, (flop, seconds, count) in sorted(by_recipe.items(), key=lambda item: -item[1][0])[:args.top]:
-        print(f"| {name} | {count} | {flop / 1e12:.1f} | {seconds:.0f} | {flop / seconds / 1e9:.1f} |")
+    for row in table["recipes"]:
+        print(f"| {row['recipe']} | {row['runs']} | {row['flop'] / 1e12:.1f} | {row['seconds']:.0f} "
+              f"| {row['flop'] / row['seconds'] / 1e9:.1f} |")
     print(f"\nall: {total_flop / 1e12:.1f} TFLOP in {total_seconds:.0f} s of training, added over the workers")
     print(f"floor at this CPU's fp32 peak ({peak['gflops']:.0f} GFLOP/s, {peak['cores']} cores): "
           f"{floors['peak_minutes']:.1f} min")
     print(f"floor at the best rate one run reached ({best / 1e9:.1f} GFLOP/s) × {workers} workers: "
           f"{floors['best_rate_minutes']:.1f} min")
+    if "cold_run" in table:
+        print(f"the cold run (commit {table['cold_run']['git_commit'][:12]}): "
+              f"{table['cold_run']['duration_s'] / 60:.1f} min of pytest")
     if args.json:
-        args.json.write_text(json.dumps({"runs": len(counted), "flop": total_flop, "seconds_trained": total_seconds,
-                                         "peak": peak, "best_rate": best, "workers": workers, **floors}, indent=1) + "\n")
+        args.json.write_text(json.dumps(table, indent=1) + "\n")
     return 0
 
 

@@ -17,8 +17,9 @@ REFERENCE = "reports/reference/smoke.json"
 
 
 def test_the_committed_findings_are_generated_from_the_committed_reference():
-    expected = findings.page(load_results(ROOT / REFERENCE), REFERENCE, json.loads(findings.PROJECTION.read_text()),
-                             json.loads(findings.PEAK_SHARE.read_text()))
+    expected = findings.page(load_results(ROOT / REFERENCE), REFERENCE,
+                             *(json.loads(path.read_text()) for path in (findings.PROJECTION, findings.PEAK_SHARE,
+                                                                         findings.SCALING, findings.COLD_ARITHMETIC)))
     assert (ROOT / "FINDINGS.md").read_text(encoding="utf-8") == expected, (
         f"FINDINGS.md is stale: regenerate it with `python -m experiments.report.findings page {REFERENCE} > FINDINGS.md`")
 
@@ -95,3 +96,27 @@ def test_the_committed_peak_share_is_of_todays_heavy_runs():
         assert len(run["suite_seconds"]) == len(run["book_seconds"]) == committed["repetitions"]
         assert run["suite_seconds_per_epoch"] == statistics.median(run["suite_seconds"])
         assert run["suite_over_book"] == statistics.median(s / b for s, b in zip(run["suite_seconds"], run["book_seconds"]))
+
+
+def test_the_committed_scaling_is_of_todays_rule():
+    """Its rates were measured when it was written; the rule it states must be today's. Regenerate with
+    `.venv/bin/python benchmarks/scaling.py --json reports/reference/scaling.json`."""
+    import statistics
+
+    from experiments.run import threads
+
+    committed = json.loads(findings.SCALING.read_text())
+    assert committed["rule"] == [{"cores": c, "workers": threads.workers_for(c),
+                                  "threads": threads.threads_for(c, threads.workers_for(c))} for c in (1, 2, 4, 8, 16)]
+    for layout in committed["layouts"]:
+        assert len(layout["epochs_per_minute"]) == committed["repetitions"]
+        assert layout["median"] == statistics.median(layout["epochs_per_minute"])
+
+
+def test_the_committed_cold_arithmetic_adds_up():
+    """Its totals are its recipes' and its floors its totals' (benchmarks/cold_arithmetic.py --json)."""
+    committed = json.loads(findings.COLD_ARITHMETIC.read_text())
+    assert sum(row["flop"] for row in committed["recipes"]) <= committed["flop"]
+    assert committed["peak_minutes"] == committed["flop"] / (committed["peak"]["gflops"] * 1e9) / 60
+    assert committed["best_rate_minutes"] == committed["flop"] / (committed["best_rate"] * committed["workers"]) / 60
+    assert committed["cold_run"]["duration_s"] > 0 and committed["module_seconds"]

@@ -164,7 +164,7 @@ def test_one_value_from_many_repetitions_is_judged_by_its_bootstrap():
 def test_the_kfold_ratio_varies_with_the_reshuffles():
     """over.kfold's one ratio is judged with a bootstrap interval over its reshuffles, not as exact."""
     from experiments.claims import claim
-    from experiments.judge.stats import Resampled
+    from experiments.claims.bands import Resampled
 
     kfold = claim("over.kfold")
     assert not kfold.bands["spread_ratio"].exact

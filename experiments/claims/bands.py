@@ -1,4 +1,5 @@
-"""A band: the interval, fixed before any run, that a stochastic claim's statistic must fall in."""
+"""A band: the interval, fixed before any run, that a stochastic claim's statistic must fall in; and Resampled, what
+a statistic without per-seed values gives it."""
 
 from __future__ import annotations
 
@@ -35,3 +36,13 @@ class Band:
         if self.low is None:
             return f"≤ {self.high:g}"
         return f"[{self.low:g}, {self.high:g}]"
+
+
+@dataclass(frozen=True)
+class Resampled:
+    """One value computed from many repetitions at once, with its bootstrap: what a statistics function returns
+    for a band with no per-seed values."""
+
+    value: float
+    resampled: tuple[float, ...]
+    resampling: str  # what was resampled: "10 reshuffles"

@@ -17,13 +17,12 @@ from __future__ import annotations
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
-from experiments.claims.bands import Band
+from experiments.claims.bands import Band, Resampled
 from experiments.claims.base import Claim
 from experiments.claims.controls import Control
 from experiments.claims.recipe import TrainSpec
 from experiments.claims.sources import Cite
 from experiments.data.arrays import Arrays
-from experiments.judge.stats import Resampled
 
 FOLDS = 4  # DLwP1 3.7's k
 RESHUFFLES = 10  # independent shuffles of the data, each split into FOLDS folds

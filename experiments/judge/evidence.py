@@ -25,12 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from experiments.claims.bands import Band
+from experiments.claims.bands import Band, Resampled
 from experiments.figures import png_bytes
 from experiments.judge.stats import (
     DEFAULT_CONFIDENCE,
     Judgement,
-    Resampled,
     judge,
     judge_resampled,
 )

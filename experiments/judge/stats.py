@@ -184,16 +184,6 @@ class Judgement:
         return text
 
 
-@dataclass(frozen=True)
-class Resampled:
-    """One value computed from many repetitions at once, with its bootstrap: what a statistics function returns
-    for a band with no per-seed values."""
-
-    value: float
-    resampled: tuple[float, ...]
-    resampling: str  # what was resampled: "10 reshuffles"
-
-
 class Unjudgeable(Exception):
     """A statistic that no band can judge: a value that is not a number, or one value on every seed of a statistic
     that varies. The check is an error, not a verdict on its claim."""

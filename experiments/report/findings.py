@@ -9,7 +9,9 @@ reference of its profile; every later run reports what changed against it.
 number, what was measured (mean and every seed), the band, how it was
 judged, the verdict, the departures and, for a claim known not to reproduce,
 the reason; then the heavy runs' distance to this CPU's fp32 peak
-(reports/reference/peak_share.json) and the full profile's heavy runs projected
+(reports/reference/peak_share.json), how training shares the cores
+(reports/reference/scaling.json), a cold run against the CPU's arithmetic
+(reports/reference/cold_arithmetic.json), and the full profile's heavy runs projected
 onto a GPU from their FLOP counts (reports/reference/projection.json). tests/test_findings.py checks
 that the committed page is exactly what ``page`` makes of the committed files.
 """
@@ -35,6 +37,8 @@ from experiments.report.results import (
 
 PROJECTION = REFERENCE_DIR / "projection.json"  # the full profile's heavy runs at a GPU's fp32 rate, by arithmetic
 PEAK_SHARE = REFERENCE_DIR / "peak_share.json"  # the smoke profile's heavy runs against this CPU's fp32 peak
+SCALING = REFERENCE_DIR / "scaling.json"  # one core against all, one process against the rule's workers
+COLD_ARITHMETIC = REFERENCE_DIR / "cold_arithmetic.json"  # a cold run's FLOP, its floors and its modules' seconds
 
 
 def without_figures(results: Mapping[str, Any]) -> dict[str, Any]:
@@ -188,6 +192,49 @@ def _peak_share(measured: Mapping[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _scaling(measured: Mapping[str, Any]) -> list[str]:
+    """Training throughput by layout of processes and threads, and the rule's choices (benchmarks/scaling.py --json)."""
+    path = SCALING.relative_to(ROOT).as_posix()
+    lines = ["## How training shares the cores", "",
+             f"Generated from `{path}`, which `.venv/bin/python benchmarks/scaling.py --json {path}` writes: "
+             f"{measured['run']}, {measured['steps']} training steps in each process of a layout, its processes "
+             f"pinned to the cores and started together, {measured['repetitions']} rounds, the layouts taking turns. "
+             "Throughput is epochs of 2,000 images a minute, all of a layout's processes added.", "",
+             "| layout | median | range |", "|---|---:|---:|"]
+    lines += [f"| {layout['name']} | {layout['median']:.1f} | {min(layout['epochs_per_minute']):.1f}–"
+              f"{max(layout['epochs_per_minute']):.1f} |" for layout in measured["layouts"]]
+    lines += ["", "Weights after the same steps from the same seed, by intra-op threads (a run's key holds them): "
+              + "; ".join(f"{threads}: `{'`, `'.join(found)}`" for threads, found
+                          in measured["weights_by_intra_op_threads"].items()) + ".", "",
+              "The rule (`experiments/run/threads.py`): " + ", ".join(
+                  f"{row['cores']} cores → {row['workers']} × {row['threads']}" for row in measured["rule"])
+              + " (workers × intra- and inter-op threads each).", ""]
+    return lines
+
+
+def _cold_arithmetic(measured: Mapping[str, Any]) -> list[str]:
+    """A cold run's arithmetic beside this CPU's peak, and its modules' seconds (benchmarks/cold_arithmetic.py)."""
+    path = COLD_ARITHMETIC.relative_to(ROOT).as_posix()
+    cold, peak = measured["cold_run"], measured["peak"]
+    lines = ["## A cold run against this CPU's arithmetic", "",
+             f"Generated from `{path}`, which `.venv/bin/python benchmarks/cold_arithmetic.py CACHE --results "
+             f"RESULTS --json {path}` writes from a cold `make test` into an empty cache (commit "
+             f"`{cold['git_commit'][:12]}`, {cold['workers']} workers of {cold['threads']} intra-op thread(s)). "
+             f"Its pytest took {cold['duration_s'] / 60:.1f} min. Its {measured['runs']} training runs did "
+             f"{measured['flop'] / 1e12:.1f} TFLOP in {measured['seconds_trained'] / 60:.1f} min of training added "
+             f"over the workers: {measured['seconds_trained'] / measured['workers'] / 60:.1f} min each, split "
+             f"perfectly. At this CPU's fp32 peak ({peak['gflops']:.0f} GFLOP/s) the FLOP take "
+             f"{measured['peak_minutes']:.1f} min; at the best rate one run reached, times the workers, "
+             f"{measured['best_rate_minutes']:.1f} min.", "",
+             "| recipe (seeds added) | runs | TFLOP | min trained | GFLOP/s |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {_cell(row['recipe'])} | {row['runs']} | {row['flop'] / 1e12:.1f} | {row['seconds'] / 60:.1f} "
+              f"| {row['flop'] / row['seconds'] / 1e9:.1f} |" for row in measured["recipes"]]
+    lines += ["", "| test module (at least 1% of the run) | cold s |", "|---|---:|"]
+    lines += [f"| `{module}` | {seconds:.0f} |" for module, seconds in measured["module_seconds"].items()
+              if seconds >= cold["duration_s"] / 100]
+    return lines + [""]
+
+
 def _documents(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The table of the revisions the book numbers were read from."""
     if not documents:
@@ -201,7 +248,8 @@ def _documents(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 
 def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] | None = None,
-         peak_share: Mapping[str, Any] | None = None) -> str:
+         peak_share: Mapping[str, Any] | None = None, scaling: Mapping[str, Any] | None = None,
+         cold: Mapping[str, Any] | None = None) -> str:
     run = results["run"]
     versions = ", ".join(f"{k} {run['versions'][k]}" for k in ("tensorflow", "tensorflow-cpu", "keras", "numpy")
                          if k in run["versions"])
@@ -230,6 +278,10 @@ def page(results: Mapping[str, Any], source: str, projected: Mapping[str, Any] |
     lines += _documents(results.get("documents", {}))
     if peak_share is not None:
         lines += _peak_share(peak_share)
+    if scaling is not None:
+        lines += _scaling(scaling)
+    if cold is not None:
+        lines += _cold_arithmetic(cold)
     if projected is not None:
         lines += _projection(projected)
     return "\n".join(lines).rstrip() + "\n"
@@ -254,8 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(json.dumps(without_figures(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(target)
         return 0
-    projected, peak_share = (json.loads(path.read_text()) if path.is_file() else None for path in (PROJECTION, PEAK_SHARE))
-    sys.stdout.write(page(results, args.reference.as_posix(), projected, peak_share))
+    projected, peak_share, scaling, cold = (json.loads(path.read_text()) if path.is_file() else None
+                                            for path in (PROJECTION, PEAK_SHARE, SCALING, COLD_ARITHMETIC))
+    sys.stdout.write(page(results, args.reference.as_posix(), projected, peak_share, scaling, cold))
     return 0
 
 
