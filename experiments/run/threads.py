@@ -66,9 +66,9 @@ def chosen_threads(workers: int | None, gpus: int = 0) -> int:
     return threads_for(cores, max(workers or 1, workers_for(cores, gpus)))
 
 
-def set_threads(threads: int) -> dict[str, int]:
+def set_threads(threads: int) -> None:
     """Give TensorFlow's ops ``threads`` intra- and inter-op threads, before its first op; pytest processes this one
-    starts take the same. Returns what was set, for the run's record."""
+    starts take the same. The run's record reads them back (experiments/run/seeding.py's determinism_state)."""
     import tensorflow as tf
 
     try:
@@ -77,8 +77,6 @@ def set_threads(threads: int) -> dict[str, int]:
     except RuntimeError:  # a process that has run an op keeps the threads it began with (a run's key reads them)
         pass
     os.environ[THREADS_ENV] = str(threads)
-    return {"intra_op": intra_op_threads(),
-            "inter_op": tf.config.threading.get_inter_op_parallelism_threads() or available_cores()}
 
 
 def intra_op_threads() -> int:
